@@ -1,0 +1,37 @@
+"""Load each language's UI strings from i18n/<locale>.yml into the i18n plugin.
+
+i18n/<locale>.yml is the single source of a language's site name, description,
+navigation labels and term base; mkdocs.yml only lists the locales. This hook runs
+before mkdocs-static-i18n reads its configuration (that plugin's on_config has
+priority -100, ours the default 0).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+I18N_DIR = Path(__file__).resolve().parent.parent / "i18n"
+
+
+def load_language(locale: str) -> dict:
+    path = I18N_DIR / f"{locale}.yml"
+    if not path.is_file():
+        raise PluginError(f"{path}: missing strings file for language '{locale}'")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    i18n = config.plugins["i18n"].config
+    for language in i18n.languages:
+        strings = load_language(language.locale)
+        language.site_name = strings["site"]["name"]
+        language.site_description = strings["site"]["description"]
+        language.nav_translations = strings.get("nav", {})
+        language.admonition_translations = strings.get("admonitions", {})
+        # Exposed to templates (overrides/) as config.extra.ui.*
+        language.extra = {**(language.extra or {}), "ui": strings.get("ui", {})}
+    return config

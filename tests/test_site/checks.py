@@ -1,0 +1,122 @@
+"""Structural checks of the multilingual docs tree.
+
+Each check takes a docs folder (and term base) and returns a list of problems, each
+naming the file (and line) at fault, so the tests can run them on the real tree and on
+deliberately broken copies.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.paths import DEFAULT_LANGUAGE, LANGUAGES
+
+HEADING_ID = re.compile(r"^#{1,6} .*\{ *#([\w-]+) *\}\s*$")
+HEADING = re.compile(r"^#{1,6} ")
+INCLUDE = re.compile(r'^\s*--8<--\s+"([^"]+)"\s*$')
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def page_path(docs: Path, source: Path, locale: str) -> Path:
+    """docs/x/page.md -> docs/x/page.<locale>.md (English is the suffix-less file)."""
+    if locale == DEFAULT_LANGUAGE:
+        return source
+    return source.with_name(f"{source.stem}.{locale}{source.suffix}")
+
+
+def english_pages(docs: Path) -> list[Path]:
+    suffixes = {f".{lang}" for lang in LANGUAGES}
+    return sorted(
+        p for p in docs.rglob("*.md") if Path(p.stem).suffix not in suffixes
+    )
+
+
+def outline(path: Path) -> tuple[list[str], list[str], list[str]]:
+    """Heading ids, include lines and headings without an explicit id, in page order."""
+    ids, includes, missing = [], [], []
+    in_fence = False
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if INCLUDE.match(line):  # includes may sit inside fences and tabs
+            includes.append(INCLUDE.match(line).group(1))
+            continue
+        if FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence or not HEADING.match(line):
+            continue
+        found = HEADING_ID.match(line)
+        if found:
+            ids.append(found.group(1))
+        else:
+            missing.append(f"{path}:{number}: heading without an explicit {{ #id }}")
+    return ids, includes, missing
+
+
+def missing_translations(docs: Path) -> list[str]:
+    problems = []
+    for source in english_pages(docs):
+        for locale in LANGUAGES:
+            target = page_path(docs, source, locale)
+            if not target.is_file():
+                problems.append(f"{target}: missing {locale} translation of {source}")
+    return problems
+
+
+def structure_mismatches(docs: Path, notebooks: str = "notebooks") -> list[str]:
+    """Same heading ids and same include lines, in the same order, as the English page."""
+    problems = []
+    for source in english_pages(docs):
+        if source.relative_to(docs).parts[0] == notebooks:
+            continue  # notebook headings are raw HTML ids; see notebook_mismatches
+        ids, includes, missing = outline(source)
+        problems += missing
+        for locale in LANGUAGES[1:]:
+            target = page_path(docs, source, locale)
+            if not target.is_file():
+                continue
+            t_ids, t_includes, t_missing = outline(target)
+            problems += t_missing
+            if t_ids != ids:
+                problems.append(f"{target}: heading ids {t_ids} differ from {source}: {ids}")
+            if t_includes != includes:
+                problems.append(
+                    f"{target}: snippet includes {t_includes} differ from {source}: {includes}"
+                )
+    return problems
+
+
+def term_violations(docs: Path, strings: dict[str, dict]) -> list[str]:
+    """Forbidden variants anywhere in a language's pages; canonical terms where English uses them."""
+    problems = []
+    english_terms = strings[DEFAULT_LANGUAGE]["terms"]
+    for source in english_pages(docs):
+        english_text = " ".join(source.read_text(encoding="utf-8").split()).lower()
+        for locale in LANGUAGES:
+            target = page_path(docs, source, locale)
+            if not target.is_file():
+                continue
+            terms = strings[locale]["terms"]
+            forbidden = strings[locale].get("forbidden") or {}
+            text = target.read_text(encoding="utf-8")
+            for number, line in enumerate(text.splitlines(), 1):
+                for key, variants in forbidden.items():
+                    for variant in variants:
+                        if variant.lower() in line.lower():
+                            problems.append(
+                                f"{target}:{number}: forbidden term '{variant}', "
+                                f"use '{terms[key]['term']}'"
+                            )
+            if locale == DEFAULT_LANGUAGE:
+                continue
+            flat = " ".join(text.split()).lower()  # a term may wrap across lines
+            for key, english in english_terms.items():
+                if english["term"].lower() not in english_text:
+                    continue
+                accepted = [terms[key]["term"], *terms[key].get("also", [])]
+                if not any(form.lower() in flat for form in accepted):
+                    problems.append(
+                        f"{target}: the English page uses '{english['term']}' but this page "
+                        f"never uses the term base's '{terms[key]['term']}'"
+                    )
+    return problems

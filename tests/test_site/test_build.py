@@ -1,0 +1,57 @@
+"""The site builds strictly, in every language, with the same pages everywhere."""
+
+from __future__ import annotations
+
+import re
+
+from tests.paths import LANGUAGES
+
+LANGUAGE_ROOTS = {lang: ("" if lang == "en" else f"{lang}/") for lang in LANGUAGES}
+
+
+def test_strict_build_has_no_warnings(built_site):
+    warnings = [line for line in built_site.log.splitlines() if re.match(r"^(WARNING|ERROR)\b", line)]
+    assert warnings == []
+
+
+def pages_of(site, prefix):
+    root = site / prefix if prefix else site
+    found = set()
+    for html in root.rglob("index.html"):
+        relative = html.relative_to(root)
+        if prefix == "" and relative.parts[0] in LANGUAGES:
+            continue  # /pt/... belongs to Portuguese, not to the English root
+        if relative.parts[0] in {"assets", "search"}:
+            continue
+        found.add(relative.as_posix())
+    return found
+
+
+def test_every_language_has_the_same_pages(built_site):
+    english = pages_of(built_site.site, "")
+    assert "index.html" in english and "batch-normalization/index.html" in english
+    for lang, prefix in LANGUAGE_ROOTS.items():
+        assert pages_of(built_site.site, prefix) == english, lang
+
+
+def test_each_language_gets_its_own_site_name(built_site):
+    from tests.paths import load_strings
+
+    for lang, prefix in LANGUAGE_ROOTS.items():
+        html = (built_site.site / prefix / "index.html").read_text(encoding="utf-8")
+        assert f'<html lang="{lang}"' in html
+        assert load_strings(lang)["site"]["name"] in html
+
+
+def test_notebook_pages_are_executed_and_downloadable(built_site):
+    for lang, prefix in LANGUAGE_ROOTS.items():
+        page = built_site.site / prefix / "notebooks/bn-step-by-step/index.html"
+        html = page.read_text(encoding="utf-8")
+        assert "data:image/png;base64" in html, f"{page}: no executed plot"
+        assert "Traceback" not in html
+        assert 'href="bn-step-by-step.ipynb"' in html
+        ipynb = page.parent / "bn-step-by-step.ipynb"
+        assert ipynb.is_file(), ipynb
+        import nbformat
+
+        nbformat.validate(nbformat.read(ipynb, as_version=4))

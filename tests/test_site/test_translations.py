@@ -1,0 +1,108 @@
+"""Every page exists in every language with the same skeleton; the term base is obeyed.
+
+The negative tests run the same checks (and a real build) on deliberately broken copies
+to show that each defect fails with a message naming the file.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import jupytext
+import pytest
+
+from tests.conftest import mkdocs_build
+from tests.paths import DOCS, LANGUAGES, ROOT, load_strings
+from tests.test_site.checks import (
+    english_pages,
+    missing_translations,
+    page_path,
+    structure_mismatches,
+    term_violations,
+)
+
+STRINGS = {lang: load_strings(lang) for lang in LANGUAGES}
+
+
+def test_every_page_exists_in_every_language():
+    assert len(english_pages(DOCS)) >= 3
+    assert missing_translations(DOCS) == []
+
+
+def test_translations_keep_heading_ids_and_includes():
+    assert structure_mismatches(DOCS) == []
+
+
+def test_term_base_is_used_and_forbidden_variants_absent():
+    assert term_violations(DOCS, STRINGS) == []
+
+
+def test_every_language_file_defines_the_same_terms_and_nav():
+    english = STRINGS["en"]
+    for lang in LANGUAGES:
+        assert STRINGS[lang]["terms"].keys() == english["terms"].keys(), lang
+        assert STRINGS[lang]["nav"].keys() == english["nav"].keys(), lang
+        assert STRINGS[lang]["ui"].keys() == english["ui"].keys(), lang
+
+
+def test_notebooks_share_their_code_cells_across_languages():
+    for source in english_pages(DOCS / "notebooks"):
+        code = [c.source for c in jupytext.read(source).cells if c.cell_type == "code"]
+        assert code
+        for lang in LANGUAGES[1:]:
+            target = page_path(DOCS, source, lang)
+            translated = [c.source for c in jupytext.read(target).cells if c.cell_type == "code"]
+            assert translated == code, f"{target}: code cells differ from {source}"
+
+
+@pytest.fixture
+def docs_copy(tmp_path):
+    copy = tmp_path / "docs"
+    shutil.copytree(DOCS, copy)
+    return copy
+
+
+def test_missing_translation_is_reported_with_its_file(docs_copy):
+    (docs_copy / "batch-normalization.da.md").unlink()
+    problems = missing_translations(docs_copy)
+    assert len(problems) == 1 and "batch-normalization.da.md" in problems[0]
+
+
+def test_changed_heading_id_is_reported_with_its_file(docs_copy):
+    page = docs_copy / "index.it.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("{ #entries }", "{ #voci }"), encoding="utf-8")
+    problems = structure_mismatches(docs_copy)
+    assert len(problems) == 1 and "index.it.md" in problems[0] and "voci" in problems[0]
+
+
+def test_forbidden_term_is_reported_with_file_line_and_expected_term(docs_copy):
+    page = docs_copy / "index.zh.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n批准归一化是错误的译名。\n", encoding="utf-8")
+    problems = term_violations(docs_copy, STRINGS)
+    line = len(page.read_text(encoding="utf-8").splitlines())
+    assert problems == [f"{page}:{line}: forbidden term '批准归一化', use '批量归一化'"]
+
+
+def test_missing_canonical_term_is_reported(docs_copy):
+    page = docs_copy / "index.pt.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("estatísticas móveis", "estatísticas"), encoding="utf-8")
+    problems = term_violations(docs_copy, STRINGS)
+    assert len(problems) == 1 and "index.pt.md" in problems[0] and "estatísticas móveis" in problems[0]
+
+
+def test_broken_include_fails_the_strict_build_naming_the_page(tmp_path):
+    project = tmp_path / "project"
+    for part in ["docs", "overrides", "i18n"]:
+        shutil.copytree(ROOT / part, project / part)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    # Keep the copy's paths pointing at the real snippets/ and hooks/.
+    config = config.replace("!relative $config_dir/snippets", f"{ROOT}/snippets")
+    config = config.replace("hooks/", f"{ROOT}/hooks/")
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    page = project / "docs/index.pt.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\n--8<-- "reference/no_such_file.py"\n', encoding="utf-8")
+
+    build = mkdocs_build(project / "mkdocs.yml", tmp_path / "site")
+
+    assert build.returncode != 0
+    assert "index.pt.md" in build.log and "no_such_file.py" in build.log

@@ -41,3 +41,39 @@ def built_site(tmp_path_factory) -> Build:
     build = mkdocs_build(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("site"))
     assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.log}"
     return build
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and "cuda" in report.keywords:
+        outcome = report.outcome if report.outcome in {"passed", "skipped"} else "failed"
+        _CUDA_SEEN[outcome] = _CUDA_SEEN.get(outcome, 0) + 1
+    elif report.when == "setup" and report.skipped and "cuda" in report.keywords:
+        _CUDA_SEEN["skipped"] = _CUDA_SEEN.get("skipped", 0) + 1
+
+
+_CUDA_SEEN: dict[str, int] = {}
+
+
+def _gpu_present() -> bool:
+    torch = sys.modules.get("torch")
+    return bool(torch is not None and torch.cuda.is_available())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # A GPU machine that ran no CUDA case would report CPU results as if they covered CUDA.
+    if _gpu_present() and not _CUDA_SEEN.get("passed"):
+        session.exitstatus = 1
+        print("\nFAILED: a CUDA GPU is present but no CUDA test case passed", file=sys.stderr)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.numerics import LARGEST_ERROR
+
+    if LARGEST_ERROR:
+        terminalreporter.section("largest observed error per quantity")
+        for quantity, error in sorted(LARGEST_ERROR.items()):
+            terminalreporter.write_line(f"{quantity:<48} {error:.3e}")
+    terminalreporter.write_line(
+        f"CUDA cases: {_CUDA_SEEN.get('passed', 0)} passed, {_CUDA_SEEN.get('skipped', 0)} skipped"
+        + ("" if _gpu_present() else " (no CUDA GPU on this machine)")
+    )

@@ -1,0 +1,52 @@
+"""A Keras classifier with BatchNormalization, trained briefly on data defined right here.
+
+Run as is: python snippets/tensorflow/keras_sequential_bn.py
+"""
+
+import keras
+import numpy as np
+
+
+# --8<-- [start:data]
+def make_data(n: int = 512, features: int = 20, classes: int = 3, seed: int = 0):
+    """Three Gaussian blobs: x_train and y_train exist before fit() uses them."""
+    rng = np.random.default_rng(seed)
+    centers = 2.0 * rng.standard_normal((classes, features))
+    y_train = rng.integers(0, classes, size=n)
+    x_train = (centers[y_train] + rng.standard_normal((n, features))).astype("float32")
+    return x_train, y_train
+# --8<-- [end:data]
+
+
+# --8<-- [start:model]
+def make_model(features: int = 20, hidden: int = 64, classes: int = 3) -> keras.Sequential:
+    model = keras.Sequential([
+        keras.Input(shape=(features,)),  # not input_shape=..., deprecated in Keras 3
+        keras.layers.Dense(hidden, use_bias=False),  # BN's beta plays the bias' role
+        keras.layers.BatchNormalization(),  # axis=-1, momentum=0.99, epsilon=1e-3
+        keras.layers.Activation("relu"),
+        keras.layers.Dense(classes),  # logits
+    ])
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return model
+# --8<-- [end:model]
+
+
+def main():
+    keras.utils.set_random_seed(0)
+    x_train, y_train = make_data()
+    model = make_model()
+    # --8<-- [start:fit]
+    history = model.fit(x_train, y_train, batch_size=64, epochs=3, shuffle=False, verbose=0)
+    loss, acc = model.evaluate(x_train, y_train, verbose=0)  # BN in inference mode here
+    # --8<-- [end:fit]
+    print(f"loss {history.history['loss'][0]:.3f} -> {loss:.3f}; accuracy {acc:.1%}")
+    return history.history["loss"], loss, acc
+
+
+if __name__ == "__main__":
+    main()

@@ -10,10 +10,10 @@ from torch import nn
 # --8<-- [start:model]
 def make_model(in_features: int = 20, hidden: int = 64, classes: int = 3) -> nn.Sequential:
     return nn.Sequential(
-        nn.Linear(in_features, hidden, bias=False),  # no bias: BN's beta plays that role
-        nn.BatchNorm1d(hidden),  # statistics per feature, over the mini-batch
+        nn.Linear(in_features, hidden, bias=False),  # (1)!
+        nn.BatchNorm1d(hidden),  # (2)!
         nn.ReLU(),
-        nn.Linear(hidden, classes),  # raw logits: no Softmax here
+        nn.Linear(hidden, classes),  # (3)!
     )
 # --8<-- [end:model]
 

@@ -21,11 +21,11 @@ def make_data(n: int = 512, features: int = 20, classes: int = 3, seed: int = 0)
 # --8<-- [start:model]
 def make_model(features: int = 20, hidden: int = 64, classes: int = 3) -> keras.Sequential:
     model = keras.Sequential([
-        keras.Input(shape=(features,)),  # not input_shape=..., deprecated in Keras 3
-        keras.layers.Dense(hidden, use_bias=False),  # BN's beta plays the bias' role
-        keras.layers.BatchNormalization(),  # axis=-1, momentum=0.99, epsilon=1e-3
+        keras.Input(shape=(features,)),  # (1)!
+        keras.layers.Dense(hidden, use_bias=False),  # (2)!
+        keras.layers.BatchNormalization(),  # (3)!
         keras.layers.Activation("relu"),
-        keras.layers.Dense(classes),  # logits
+        keras.layers.Dense(classes),  # (4)!
     ])
     model.compile(
         optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9),

@@ -86,6 +86,39 @@ def structure_mismatches(docs: Path, notebooks: str = "notebooks") -> list[str]:
     return problems
 
 
+DISPLAY_MATH = re.compile(r"^\s*\$\$\s*$(.*?)^\s*\$\$\s*$", re.M | re.S)
+INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)([^$\n]+?)\$")
+
+
+def math_of(path: Path) -> tuple[list[str], list[str]]:
+    """Display formulas in order, and the set of inline formulas (prose may repeat one)."""
+    text = path.read_text(encoding="utf-8")
+    display = [" ".join(block.split()) for block in DISPLAY_MATH.findall(text)]
+    inline = sorted({" ".join(m.split()) for m in INLINE_MATH.findall(DISPLAY_MATH.sub("", text))})
+    return display, inline
+
+
+def math_mismatches(docs: Path, notebooks: str = "notebooks") -> list[str]:
+    """The LaTeX is identical in every language: same display formulas, same inline ones."""
+    problems = []
+    for source in english_pages(docs):
+        if source.relative_to(docs).parts[0] == notebooks:
+            continue
+        display, inline = math_of(source)
+        for locale in LANGUAGES[1:]:
+            target = page_path(docs, source, locale)
+            if not target.is_file():
+                continue
+            t_display, t_inline = math_of(target)
+            if t_display != display:
+                problems.append(f"{target}: display formulas differ from {source}")
+            if t_inline != inline:
+                missing = sorted(set(inline) - set(t_inline))
+                extra = sorted(set(t_inline) - set(inline))
+                problems.append(f"{target}: inline formulas differ from {source}: missing {missing}, extra {extra}")
+    return problems
+
+
 def term_violations(docs: Path, strings: dict[str, dict]) -> list[str]:
     """Forbidden variants anywhere in a language's pages; canonical terms where English uses them."""
     problems = []

@@ -15,6 +15,7 @@ from tests.conftest import mkdocs_build
 from tests.paths import DOCS, LANGUAGES, ROOT, load_strings
 from tests.test_site.checks import (
     english_pages,
+    math_mismatches,
     missing_translations,
     page_path,
     structure_mismatches,
@@ -31,6 +32,10 @@ def test_every_page_exists_in_every_language():
 
 def test_translations_keep_heading_ids_and_includes():
     assert structure_mismatches(DOCS) == []
+
+
+def test_formulas_are_identical_in_every_language():
+    assert math_mismatches(DOCS) == []
 
 
 def test_term_base_is_used_and_forbidden_variants_absent():
@@ -73,6 +78,15 @@ def test_changed_heading_id_is_reported_with_its_file(docs_copy):
     page.write_text(page.read_text(encoding="utf-8").replace("{ #entries }", "{ #voci }"), encoding="utf-8")
     problems = structure_mismatches(docs_copy)
     assert len(problems) == 1 and "index.it.md" in problems[0] and "voci" in problems[0]
+
+
+def test_changed_formula_is_reported_with_its_file(docs_copy):
+    page = docs_copy / "batch-normalization.pt.md"
+    text = page.read_text(encoding="utf-8")
+    assert "\\sqrt{\\sigma_\\mathcal{B}^2 + \\epsilon}" in text
+    page.write_text(text.replace("\\sqrt{\\sigma_\\mathcal{B}^2 + \\epsilon}", "\\sqrt{\\sigma_\\mathcal{B}^2} + \\epsilon", 1), encoding="utf-8")
+    problems = math_mismatches(docs_copy)
+    assert problems and all("batch-normalization.pt.md" in p for p in problems)
 
 
 def test_forbidden_term_is_reported_with_file_line_and_expected_term(docs_copy):

@@ -13,9 +13,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
 ES5 = Path(__file__).resolve().parent.parent / "node_modules" / "mathjax" / "es5"
-# tex-chtml.js plus what it may load lazily: TeX extensions (autoload), the CHTML
-# fonts, and the menu / accessibility components.
-PARTS = ["tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2", "ui", "a11y", "sre"]
+# What tex-chtml.js may load lazily (TeX extensions via autoload, the CHTML fonts, the
+# menu and accessibility components), then tex-chtml.js itself: copied last, its
+# presence marks a complete copy.
+PARTS = ["input/tex/extensions", "output/chtml/fonts/woff-v2", "ui", "a11y", "sre", "tex-chtml.js"]
 
 
 def on_pre_build(config: MkDocsConfig) -> None:

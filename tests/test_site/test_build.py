@@ -55,3 +55,14 @@ def test_notebook_pages_are_executed_and_downloadable(built_site):
         import nbformat
 
         nbformat.validate(nbformat.read(ipynb, as_version=4))
+
+
+def test_chinese_is_segmented_for_search(built_site):
+    import json
+
+    index = json.loads((built_site.site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert "\\u200b" in index["config"]["separator"] or "\u200b" in index["config"]["separator"]
+    zh = [doc for doc in index["docs"] if doc["location"].startswith("zh/")]
+    assert zh, "no Chinese pages in the search index"
+    # jieba splits Chinese runs into words joined by U+200B, which the separator matches
+    assert any("批量\u200b归一化" in doc["text"] or "批量\u200b归一" in doc["text"] for doc in zh)

@@ -1,0 +1,91 @@
+"""Measure what the project promises to keep fast and light (a script, not a timed test).
+
+- set-up: `make install` on an installed machine (must install nothing)
+- strict build of all languages: cold (notebook cache empty, notebooks executed) and warm
+- test suite: `pytest` wall time
+- page weight: each built page's HTML plus the local scripts, stylesheets and images it
+  references (MathJax's fonts load on demand and are not counted)
+
+Usage: make bench   (or .venv/bin/python scripts/benchmark.py [--skip-suite])
+Writes bench/results.json and prints a Markdown summary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+RESOURCE = re.compile(r'<(?:script|img)[^>]*\ssrc="([^"]+)"|<link[^>]*\shref="([^"]+)"[^>]*rel="stylesheet"|<link[^>]*rel="stylesheet"[^>]*\shref="([^"]+)"')
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def page_weight(site: Path, page: Path) -> dict:
+    html = page.read_text(encoding="utf-8")
+    total, parts = len(html.encode()), {"html": len(html.encode())}
+    for match in RESOURCE.finditer(html):
+        url = next(g for g in match.groups() if g)
+        if url.startswith(("http:", "https:", "data:", "//")):
+            continue
+        path = (site / url.lstrip("/")) if url.startswith("/") else (page.parent / url)
+        path = Path(os.path.normpath(path.as_posix().split("?")[0]))
+        if path.is_file():
+            size = path.stat().st_size
+            total += size
+            parts[path.relative_to(site).as_posix()] = size
+    return {"total": total, "parts": parts}
+
+
+def main() -> None:
+    results = {}
+    results["make_install_rerun_s"] = timed(["make", "install"])
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.rmtree(ROOT / ".cache" / "mkdocs-jupyter", ignore_errors=True)
+        results["build_cold_s"] = timed([*mkdocs, "-d", tmp])
+        results["build_warm_s"] = timed([*mkdocs, "-d", tmp])
+        site = Path(tmp)
+        weights = {}
+        for page in sorted(site.rglob("index.html")):
+            rel = page.relative_to(site).as_posix()
+            if rel.startswith(("assets/", "search/")):
+                continue
+            weights[rel] = page_weight(site, page)
+        results["page_weight_bytes"] = {k: v["total"] for k, v in weights.items()}
+        results["largest_parts_bn_page"] = dict(
+            sorted(weights["batch-normalization/index.html"]["parts"].items(), key=lambda kv: -kv[1])[:5]
+        )
+        results["site_bytes"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    if "--skip-suite" not in sys.argv:
+        results["test_suite_s"] = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
+
+    out = ROOT / "bench"
+    out.mkdir(exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=2))
+    print("| measure | value |\n|---|---|")
+    for key in ["make_install_rerun_s", "build_cold_s", "build_warm_s", "test_suite_s"]:
+        if key in results:
+            print(f"| {key} | {results[key]:.1f} s |")
+    print(f"| site size | {results['site_bytes'] / 1e6:.1f} MB |")
+    for page, size in results["page_weight_bytes"].items():
+        print(f"| weight {page} | {size / 1024:.0f} KiB |")
+    print("\nLargest parts of the batch-normalization page:")
+    for part, size in results["largest_parts_bn_page"].items():
+        print(f"- {part}: {size / 1024:.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()

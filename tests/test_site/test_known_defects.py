@@ -1,0 +1,54 @@
+"""The defects of the pages this glossary replaces (shared/seeds/README.md) never come back."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.paths import DOCS, SNIPPETS
+
+FENCE = re.compile(r"^(\s*)```(\w*)\s*$\n(.*?)^\1```\s*$", re.M | re.S)
+CODE_FILES = sorted(SNIPPETS.rglob("*.py"))
+PAGES = sorted(DOCS.rglob("*.md"))
+
+
+@pytest.mark.parametrize(
+    "pattern, why",
+    [
+        (r"nn\.Softmax\(|nn\.LogSoftmax\(", "softmax before CrossEntropyLoss applies it twice"),
+        (r"input_shape\s*=|input_dim\s*=", "deprecated in Keras 3: start with keras.Input"),
+        (r"activation\s*=\s*['\"]softmax['\"]", "the Keras models output logits (from_logits=True)"),
+    ],
+)
+def test_snippets_avoid_known_bugs(pattern, why):
+    offenders = [f"{p}:{n}" for p in CODE_FILES for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if re.search(pattern, line)]
+    assert offenders == [], why
+
+
+@pytest.mark.parametrize(
+    "pattern, why",
+    [
+        (r"frac\s*\{1\}\s*\{m\}\s*\{m\}", "garbled formula from the Chinese source page"),
+        (r"批准", "批准 means 'approve': batch normalization is 批量归一化"),
+    ],
+)
+def test_pages_avoid_known_errors(pattern, why):
+    offenders = [f"{p}:{n}" for p in PAGES for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if re.search(pattern, line)]
+    assert offenders == [], why
+
+
+def test_python_code_blocks_on_pages_are_includes_only():
+    """Code is never typed into a page: every python fence holds only --8<-- lines."""
+    offenders = []
+    for page in PAGES:
+        if page.parts[-2] == "notebooks":
+            continue  # notebook cells are code by nature; their cells are compared across languages
+        for _, lang, body in FENCE.findall(page.read_text(encoding="utf-8")):
+            if lang == "python":
+                typed = [line for line in body.splitlines() if line.strip() and not line.strip().startswith("--8<--")]
+                if typed:
+                    offenders.append(f"{page}: {typed[0].strip()}")
+    assert offenders == []

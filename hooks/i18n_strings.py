@@ -24,10 +24,22 @@ def load_language(locale: str) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def teach_jieba(terms: dict) -> None:
+    """Keep each Chinese glossary term one search token (jieba would split 批量归一化 in two),
+    so that typing a whole term in the search box finds it."""
+    import jieba  # Material's search plugin segments Chinese with jieba at build time
+
+    for entry in terms.values():
+        for form in [entry["term"], *entry.get("also", [])]:
+            jieba.add_word(form)
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     i18n = config.plugins["i18n"].config
     for language in i18n.languages:
         strings = load_language(language.locale)
+        if language.locale.startswith("zh"):
+            teach_jieba(strings["terms"])
         language.site_name = strings["site"]["name"]
         language.site_description = strings["site"]["description"]
         language.nav_translations = strings.get("nav", {})

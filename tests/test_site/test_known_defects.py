@@ -13,6 +13,12 @@ CODE_FILES = sorted(SNIPPETS.rglob("*.py"))
 PAGES = sorted(DOCS.rglob("*.md"))
 
 
+def offenders(files, pattern: str) -> list[str]:
+    return [f"{path}:{number}" for path in files
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if re.search(pattern, line)]
+
+
 @pytest.mark.parametrize(
     "pattern, why",
     [
@@ -22,9 +28,7 @@ PAGES = sorted(DOCS.rglob("*.md"))
     ],
 )
 def test_snippets_avoid_known_bugs(pattern, why):
-    offenders = [f"{p}:{n}" for p in CODE_FILES for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-                 if re.search(pattern, line)]
-    assert offenders == [], why
+    assert offenders(CODE_FILES, pattern) == [], why
 
 
 @pytest.mark.parametrize(
@@ -35,14 +39,12 @@ def test_snippets_avoid_known_bugs(pattern, why):
     ],
 )
 def test_pages_avoid_known_errors(pattern, why):
-    offenders = [f"{p}:{n}" for p in PAGES for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-                 if re.search(pattern, line)]
-    assert offenders == [], why
+    assert offenders(PAGES, pattern) == [], why
 
 
 def test_python_code_blocks_on_pages_are_includes_only():
     """Code is never typed into a page: every python fence holds only --8<-- lines."""
-    offenders = []
+    typed_code = []
     for page in PAGES:
         if page.parts[-2] == "notebooks":
             continue  # notebook cells are code by nature; their cells are compared across languages
@@ -50,5 +52,5 @@ def test_python_code_blocks_on_pages_are_includes_only():
             if lang == "python":
                 typed = [line for line in body.splitlines() if line.strip() and not line.strip().startswith("--8<--")]
                 if typed:
-                    offenders.append(f"{page}: {typed[0].strip()}")
-    assert offenders == []
+                    typed_code.append(f"{page}: {typed[0].strip()}")
+    assert typed_code == []

@@ -63,18 +63,25 @@ def missing_translations(docs: Path) -> list[str]:
     return problems
 
 
-def structure_mismatches(docs: Path, notebooks: str = "notebooks") -> list[str]:
+def prose_pages(docs: Path, notebooks: str = "notebooks") -> list[Path]:
+    """English Markdown pages, without the notebooks (raw-HTML heading ids, code cells;
+    test_translations compares their code cells instead)."""
+    return [p for p in english_pages(docs) if p.relative_to(docs).parts[0] != notebooks]
+
+
+def existing_translations(docs: Path, source: Path) -> list[Path]:
+    """The non-English versions of `source` that exist (missing ones: missing_translations)."""
+    targets = (page_path(docs, source, locale) for locale in LANGUAGES if locale != DEFAULT_LANGUAGE)
+    return [t for t in targets if t.is_file()]
+
+
+def structure_mismatches(docs: Path) -> list[str]:
     """Same heading ids and same include lines, in the same order, as the English page."""
     problems = []
-    for source in english_pages(docs):
-        if source.relative_to(docs).parts[0] == notebooks:
-            continue  # notebook headings are raw HTML ids; see notebook_mismatches
+    for source in prose_pages(docs):
         ids, includes, missing = outline(source)
         problems += missing
-        for locale in LANGUAGES[1:]:
-            target = page_path(docs, source, locale)
-            if not target.is_file():
-                continue
+        for target in existing_translations(docs, source):
             t_ids, t_includes, t_missing = outline(target)
             problems += t_missing
             if t_ids != ids:
@@ -98,17 +105,12 @@ def math_of(path: Path) -> tuple[list[str], list[str]]:
     return display, inline
 
 
-def math_mismatches(docs: Path, notebooks: str = "notebooks") -> list[str]:
+def math_mismatches(docs: Path) -> list[str]:
     """The LaTeX is identical in every language: same display formulas, same inline ones."""
     problems = []
-    for source in english_pages(docs):
-        if source.relative_to(docs).parts[0] == notebooks:
-            continue
+    for source in prose_pages(docs):
         display, inline = math_of(source)
-        for locale in LANGUAGES[1:]:
-            target = page_path(docs, source, locale)
-            if not target.is_file():
-                continue
+        for target in existing_translations(docs, source):
             t_display, t_inline = math_of(target)
             if t_display != display:
                 problems.append(f"{target}: display formulas differ from {source}")

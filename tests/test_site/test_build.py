@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import nbformat
+
 from tests.paths import LANGUAGES
 
 LANGUAGE_ROOTS = {lang: ("" if lang == "en" else f"{lang}/") for lang in LANGUAGES}
@@ -52,8 +54,6 @@ def test_notebook_pages_are_executed_and_downloadable(built_site):
         assert 'href="bn-step-by-step.ipynb"' in html
         ipynb = page.parent / "bn-step-by-step.ipynb"
         assert ipynb.is_file(), ipynb
-        import nbformat
-
         nbformat.validate(nbformat.read(ipynb, as_version=4))
 
 

@@ -12,7 +12,7 @@ MATHJAX := node_modules/mathjax/es5/tex-chtml.js
 export NO_MKDOCS_2_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install serve build test bench lock clean
+.PHONY: install serve build test bench mutation outputs lock clean
 
 install: $(STAMP) $(MATHJAX)
 
@@ -41,6 +41,17 @@ test: install
 bench: install
 	$(PY) scripts/benchmark.py
 
+# Mutation testing of the reference and the from-scratch layers (mutmut, configured in
+# pyproject.toml); not part of `make test`. Prints killed/total and every survivor.
+mutation: install
+	rm -rf mutants
+	$(VENV)/bin/mutmut run > /dev/null || true
+	$(PY) scripts/mutation_report.py
+
+# After changing an example: rewrite the `#>` output lines of every snippet from a fresh run.
+outputs: install
+	$(PY) -m tests.copy_run snippets/numpy/*.py snippets/pytorch/*.py snippets/tensorflow/*.py
+
 # Regenerate the full lock from the top-level pins in requirements.in.
 lock:
 	rm -rf /tmp/glossary-lock && $(PYTHON) -m venv /tmp/glossary-lock
@@ -49,4 +60,4 @@ lock:
 	  /tmp/glossary-lock/bin/pip freeze ) > requirements.txt
 
 clean:
-	rm -rf site .cache .pytest_cache .coverage
+	rm -rf site .cache .pytest_cache .coverage mutants

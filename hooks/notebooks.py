@@ -10,6 +10,9 @@
 3. Offline: nbconvert's template adds a MathJax 2 loader (an empty <script src> here) and
    a Mermaid loader importing from a CDN. The site loads MathJax 3 itself and has no
    Mermaid diagrams, so both are removed; tests/test_site/test_offline.py checks it.
+4. No per-cell copy buttons: a notebook cell depends on the cells above it, so copied
+   alone it does not run, and every copy button on this site promises a complete program
+   (tests/test_site/test_copy_run.py). Readers download the whole .ipynb instead.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from mkdocs.structure.pages import Page
 NOTEBOOK_DIR = "notebooks/"
 NBCONVERT_LOADERS = [
     re.compile(r'<script src="">\s*</script>'),
+    re.compile(r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>', re.S),
+    re.compile(r'<div class="clipboard-copy-txt" id="cell-\d+">.*?</div>', re.S),
     re.compile(r'<script type="text/x-mathjax-config">.*?</script>', re.S),
     re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>', re.S),
 ]

@@ -1,13 +1,9 @@
-"""Folding a BatchNorm2d into the preceding Conv2d for inference.
-
-Run as is: python snippets/pytorch/fold_conv_bn.py
-"""
+"""Folding a BatchNorm2d into the preceding Conv2d for inference."""
 
 import torch
 from torch import nn
 
 
-# --8<-- [start:fold]
 @torch.no_grad()
 def fold_conv_bn(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> nn.Conv2d:
     """One conv computing bn(conv(x)) in eval mode: W' = W*a, b' = (b - mean)*a + beta."""
@@ -21,7 +17,6 @@ def fold_conv_bn(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> nn.Conv2d:
     bias = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
     folded.bias.copy_((bias - bn.running_mean) * scale + bn.bias)
     return folded
-# --8<-- [end:fold]
 
 
 def main():
@@ -34,7 +29,16 @@ def main():
     folded = fold_conv_bn(conv, bn)
     x = torch.randn(2, 3, 10, 10)
     with torch.no_grad():
-        print("max |bn(conv(x)) - folded(x)| =", (bn(conv(x)) - folded(x)).abs().max().item())
+        difference = (bn(conv(x)) - folded(x)).abs().max().item()
+    print(f"bn(conv(x)) and folded(x) agree to within 1e-5: {difference < 1e-5}")
+    #> bn(conv(x)) and folded(x) agree to within 1e-5: True
+
+    bn.train()
+    try:
+        fold_conv_bn(conv, bn)
+    except ValueError as error:
+        print("in training mode:", error)
+        #> in training mode: folding uses the running statistics: call .eval() first
 
 
 if __name__ == "__main__":

@@ -1,13 +1,9 @@
-"""A small classifier with BatchNorm1d, trained for a few steps on synthetic data.
-
-Run as is: python snippets/pytorch/mlp_batchnorm1d.py
-"""
+"""A small classifier with BatchNorm1d, trained for a few steps on synthetic data."""
 
 import torch
 from torch import nn
 
 
-# --8<-- [start:model]
 def make_model(in_features: int = 20, hidden: int = 64, classes: int = 3) -> nn.Sequential:
     return nn.Sequential(
         nn.Linear(in_features, hidden, bias=False),  # (1)!
@@ -15,21 +11,17 @@ def make_model(in_features: int = 20, hidden: int = 64, classes: int = 3) -> nn.
         nn.ReLU(),
         nn.Linear(hidden, classes),  # (3)!
     )
-# --8<-- [end:model]
 
 
-# --8<-- [start:data]
 def make_data(n: int = 512, in_features: int = 20, classes: int = 3, seed: int = 0):
     """Three Gaussian blobs: a learnable problem defined entirely in this script."""
     g = torch.Generator().manual_seed(seed)
-    centers = 2.0 * torch.randn(classes, in_features, generator=g)
+    centers = 0.6 * torch.randn(classes, in_features, generator=g)
     labels = torch.randint(0, classes, (n,), generator=g)
     x = centers[labels] + torch.randn(n, in_features, generator=g)
     return x, labels
-# --8<-- [end:data]
 
 
-# --8<-- [start:train]
 def train(model, x, labels, steps: int = 24, batch_size: int = 64, lr: float = 0.05, device="cpu"):
     model.to(device).train()  # training mode: BN uses batch statistics, updates running ones
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
@@ -37,23 +29,19 @@ def train(model, x, labels, steps: int = 24, batch_size: int = 64, lr: float = 0
     losses = []
     for step in range(steps):
         batch = torch.arange(step * batch_size, (step + 1) * batch_size) % len(x)
-        logits = model(x[batch].to(device))
-        loss = loss_fn(logits, labels[batch].to(device))
+        loss = loss_fn(model(x[batch].to(device)), labels[batch].to(device))
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
     return losses
-# --8<-- [end:train]
 
 
-# --8<-- [start:evaluate]
 @torch.no_grad()
 def accuracy(model, x, labels, device="cpu") -> float:
     model.eval()  # inference mode: BN uses its running statistics
     predictions = model(x.to(device)).argmax(dim=1).cpu()
     return (predictions == labels).float().mean().item()
-# --8<-- [end:evaluate]
 
 
 def main():
@@ -63,7 +51,8 @@ def main():
     model = make_model()
     losses = train(model, x, labels, device=device)
     acc = accuracy(model, x, labels, device=device)
-    print(f"loss {losses[0]:.3f} -> {losses[-1]:.3f}; accuracy {acc:.1%} on {device}")
+    print(f"loss {losses[0]:.3f} -> {losses[-1]:.3f}; accuracy {acc:.1%}")
+    #> loss 1.090 -> 0.138; accuracy 95.5%
     return losses, acc
 
 

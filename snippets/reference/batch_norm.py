@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .validation import as_float64, channel_axis, check_eps, per_channel
+from .validation import as_float64, channel_axis, check_eps, per_channel, running_variance
 
 
 class BatchStats(NamedTuple):
@@ -34,7 +34,6 @@ def _broadcast(values: np.ndarray, ndim: int, axis: int) -> np.ndarray:
     return values.reshape(shape)
 
 
-# --8<-- [start:forward_train]
 def batch_norm_train(x, gamma, beta, eps=1e-5, axis=1):
     """Training-mode forward pass: normalize with the mini-batch's own statistics."""
     x = as_float64("x", x)
@@ -53,29 +52,23 @@ def batch_norm_train(x, gamma, beta, eps=1e-5, axis=1):
     x_hat = (x - _broadcast(mean, x.ndim, axis)) * inv_std
     y = _broadcast(gamma, x.ndim, axis) * x_hat + _broadcast(beta, x.ndim, axis)
     return y, BatchStats(mean, var, m, x_hat, inv_std, axis)
-# --8<-- [end:forward_train]
 
 
-# --8<-- [start:forward_eval]
 def batch_norm_eval(x, running_mean, running_var, gamma, beta, eps=1e-5, axis=1):
     """Inference-mode forward pass: a fixed affine map built from the running statistics."""
     x = as_float64("x", x)
     axis, eps = channel_axis(x, axis), check_eps(eps)
     channels = x.shape[axis]
     mean = per_channel("running_mean", running_mean, channels)
-    var = per_channel("running_var", running_var, channels)
-    if np.any(var < 0):
-        raise ValueError("running_var must be >= 0")
+    var = running_variance("running_var", running_var, channels)
     gamma = per_channel("gamma", gamma, channels)
     beta = per_channel("beta", beta, channels)
     scale = gamma / np.sqrt(var + eps)
     return _broadcast(scale, x.ndim, axis) * (x - _broadcast(mean, x.ndim, axis)) + _broadcast(
         beta, x.ndim, axis
     )
-# --8<-- [end:forward_eval]
 
 
-# --8<-- [start:backward_train]
 def batch_norm_backward(dy, gamma, stats: BatchStats):
     """Gradients of a training-mode forward pass (closed form, paper section 3).
 
@@ -95,7 +88,6 @@ def batch_norm_backward(dy, gamma, stats: BatchStats):
         m * dy - _broadcast(dbeta, ndim, axis) - stats.x_hat * _broadcast(dgamma, ndim, axis)
     )
     return dx, dgamma, dbeta
-# --8<-- [end:backward_train]
 
 
 def batch_norm_eval_backward(dy, x, running_mean, running_var, gamma, eps=1e-5, axis=1):
@@ -106,7 +98,7 @@ def batch_norm_eval_backward(dy, x, running_mean, running_var, gamma, eps=1e-5, 
     axis, eps = channel_axis(x, axis), check_eps(eps)
     channels = x.shape[axis]
     mean = per_channel("running_mean", running_mean, channels)
-    var = per_channel("running_var", running_var, channels)
+    var = running_variance("running_var", running_var, channels)
     gamma = per_channel("gamma", gamma, channels)
     inv_std = _broadcast(1.0 / np.sqrt(var + eps), x.ndim, axis)
     x_hat = (x - _broadcast(mean, x.ndim, axis)) * inv_std

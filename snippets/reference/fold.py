@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import as_float64, check_eps, per_channel
+from .validation import as_float64, check_eps, per_channel, running_variance
 
 
-# --8<-- [start:fold]
 def fold_batch_norm(weight, bias, running_mean, running_var, gamma, beta, eps=1e-5, out_axis=0):
     """Return (W', b'). out_axis=0 for Linear/Conv weights, 1 for transposed convs."""
     weight = as_float64("weight", weight)
@@ -23,7 +22,7 @@ def fold_batch_norm(weight, bias, running_mean, running_var, gamma, beta, eps=1e
     channels = weight.shape[out_axis]
     bias = np.zeros(channels) if bias is None else per_channel("bias", bias, channels)
     mean = per_channel("running_mean", running_mean, channels)
-    var = per_channel("running_var", running_var, channels)
+    var = running_variance("running_var", running_var, channels)
     gamma = per_channel("gamma", gamma, channels)
     beta = per_channel("beta", beta, channels)
 
@@ -31,4 +30,3 @@ def fold_batch_norm(weight, bias, running_mean, running_var, gamma, beta, eps=1e
     shape = [1] * weight.ndim
     shape[out_axis] = -1
     return weight * scale.reshape(shape), (bias - mean) * scale + beta
-# --8<-- [end:fold]

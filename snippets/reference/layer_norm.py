@@ -24,7 +24,6 @@ def _params(name, value, shape):
     return value
 
 
-# --8<-- [start:forward]
 def layer_norm(x, gamma, beta, eps=1e-5, normalized_ndim=1):
     """y = gamma * (x - mean) / sqrt(var + eps) + beta, mean/var over the trailing axes."""
     x = as_float64("x", x)
@@ -36,14 +35,15 @@ def layer_norm(x, gamma, beta, eps=1e-5, normalized_ndim=1):
     var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)  # biased, per sample
     x_hat = (x - mean) / np.sqrt(var + eps)
     return gamma * x_hat + beta, x_hat, var
-# --8<-- [end:forward]
 
 
 def layer_norm_backward(dy, x_hat, var, gamma, eps=1e-5, normalized_ndim=1):
     """dx = (g*H - sum(g) - x_hat*sum(g*x_hat)) / (H*s), with g = dy*gamma, H = normalized size."""
-    dy, x_hat = as_float64("dy", dy), as_float64("x_hat", x_hat)
+    dy, x_hat, var = as_float64("dy", dy), as_float64("x_hat", x_hat), as_float64("var", var)
     if dy.shape != x_hat.shape:
         raise ValueError(f"dy has shape {dy.shape}, expected {x_hat.shape}")
+    if np.any(var < 0):
+        raise ValueError("var must be >= 0")
     eps = check_eps(eps)
     axes = _normalized_axes(dy, normalized_ndim)
     gamma = _params("gamma", gamma, dy.shape[dy.ndim - normalized_ndim:])

@@ -22,7 +22,6 @@ CONVENTIONS = ("pytorch", "keras", "tf_keras_fused")
 DEFAULT_MOMENTUM = {"pytorch": 0.1, "keras": 0.99, "tf_keras_fused": 0.99}
 
 
-# --8<-- [start:update]
 def update_running_stats(running_mean, running_var, batch_mean, batch_var, count,
                          convention="pytorch", momentum=None, num_batches_tracked=0):
     """One training step's update. batch_var is the biased variance used to normalize.
@@ -53,4 +52,3 @@ def update_running_stats(running_mean, running_var, batch_mean, batch_var, count
     new_mean = (1.0 - weight_new) * running_mean + weight_new * batch_mean
     new_var = (1.0 - weight_new) * running_var + weight_new * stored_var
     return new_mean, new_var, tracked
-# --8<-- [end:update]

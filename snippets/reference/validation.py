@@ -34,3 +34,11 @@ def per_channel(name: str, value, channels: int) -> np.ndarray:
     if array.shape != (channels,):
         raise ValueError(f"{name} has shape {array.shape}, expected ({channels},) for {channels} channels")
     return array
+
+
+def running_variance(name: str, value, channels: int) -> np.ndarray:
+    """A stored variance: per channel and never negative (its square root is taken)."""
+    array = per_channel(name, value, channels)
+    if np.any(array < 0):
+        raise ValueError(f"{name} must be >= 0")
+    return array

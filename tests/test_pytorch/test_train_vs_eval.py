@@ -88,3 +88,16 @@ def test_negative_control_eps_matters(device):
     x = 1e-2 * torch.randn(16, 3, device=device)  # variance ~1e-4: eps 1e-3 vs 1e-5 is visible
     a, b = torch.nn.BatchNorm1d(3, eps=1e-5).to(device), torch.nn.BatchNorm1d(3, eps=1e-3).to(device)
     assert_differs(a(x), b(x), "torch eps 1e-5 vs 1e-3 (control)", at_least=0.1)
+
+
+
+def test_reference_pytorch_defaults_are_pytorch_defaults():
+    """The reference's "pytorch" momentum and its functions' default eps are PyTorch's own."""
+    import inspect
+
+    from snippets.reference.running_stats import DEFAULT_MOMENTUM
+
+    bn = torch.nn.BatchNorm1d(3)
+    assert DEFAULT_MOMENTUM["pytorch"] == bn.momentum
+    for function in (batch_norm_train, batch_norm_eval):
+        assert inspect.signature(function).parameters["eps"].default == bn.eps

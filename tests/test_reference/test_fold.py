@@ -49,3 +49,16 @@ def test_bad_input_raises_a_named_value_error(kwargs, message):
             "gamma": np.ones(4), "beta": np.zeros(4), **kwargs}
     with pytest.raises(ValueError, match=message):
         fold_batch_norm(**args)
+
+
+def test_out_axis_accepts_every_axis_of_the_weight_and_nothing_else():
+    rng = np.random.default_rng(5)
+    w, c = rng.normal(size=(3, 2, 3, 3)), np.ones(3)
+    rm, rv = rng.normal(size=3), rng.uniform(0.5, 2, 3)
+    expected = fold_batch_norm(w, None, rm, rv, c, c, out_axis=0)
+    for alias in (-4,):  # the most negative legal index is axis 0
+        folded = fold_batch_norm(w, None, rm, rv, c, c, out_axis=alias)
+        assert all(np.array_equal(a, b) for a, b in zip(folded, expected))
+    for bad in (4, -5):
+        with pytest.raises(ValueError, match=f"out_axis {bad} is out of range"):
+            fold_batch_norm(w, None, rm, rv, c, c, out_axis=bad)

@@ -40,8 +40,20 @@ def test_backward_matches_finite_differences(shape, normalized_ndim):
         (lambda: layer_norm(np.ones((2, 3)), np.ones(2), np.zeros(3)), r"gamma has shape \(2,\), expected \(3,\)"),
         (lambda: layer_norm(np.array([[np.nan, 1.0]]), np.ones(2), np.zeros(2)), "x contains NaN"),
         (lambda: layer_norm_backward(np.ones((2, 3)), np.ones((3, 3)), np.ones((3, 1)), np.ones(3)), r"dy has shape \(2, 3\)"),
+        (lambda: layer_norm_backward(np.ones((2, 3)), np.ones((2, 3)), -np.ones((2, 1)), np.ones(3)), "var must be >= 0"),
     ],
 )
 def test_bad_input_raises_a_named_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_normalizing_every_axis_is_allowed_and_the_default_is_the_last_axis():
+    rng = np.random.default_rng(6)
+    x, dy = rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 3, 4))
+    y_all, x_hat_all, _ = layer_norm(x, np.ones((2, 3, 4)), np.zeros((2, 3, 4)), normalized_ndim=3)
+    assert abs(y_all.mean()) < 1e-12 and abs(y_all.std() - 1) < 1e-5  # one mean/std over everything
+    _, x_hat, var = layer_norm(x, np.ones(4), np.zeros(4))
+    default = layer_norm_backward(dy, x_hat, var, np.ones(4))
+    explicit = layer_norm_backward(dy, x_hat, var, np.ones(4), normalized_ndim=1)
+    assert all(np.array_equal(a, b) for a, b in zip(default, explicit))

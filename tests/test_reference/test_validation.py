@@ -28,3 +28,68 @@ def test_accepts_good_input():
 def test_rejects_bad_input_by_name(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# Every array argument of every public reference function is checked under its own
+# name: a NaN in it, or (for per-channel values) a wrong shape, raises a ValueError that
+# names that argument. Valid arguments for each function, then the bad variants.
+def _valid_calls():
+    from snippets.reference.batch_norm import (
+        batch_norm_backward,
+        batch_norm_eval,
+        batch_norm_eval_backward,
+        batch_norm_train,
+    )
+    from snippets.reference.fold import fold_batch_norm
+    from snippets.reference.layer_norm import layer_norm, layer_norm_backward
+    from snippets.reference.running_stats import update_running_stats
+
+    rng = np.random.default_rng(0)
+    x, c = rng.normal(size=(4, 3, 2)), np.ones(3)
+    _, stats = batch_norm_train(x, c, c)
+    _, x_hat, var = layer_norm(x, np.ones(2), np.ones(2))
+    return {
+        "batch_norm_train": (batch_norm_train, {"x": x, "gamma": c, "beta": c}, {"gamma", "beta"}),
+        "batch_norm_eval": (batch_norm_eval, {"x": x, "running_mean": c, "running_var": c, "gamma": c, "beta": c},
+                            {"running_mean", "running_var", "gamma", "beta"}),
+        "batch_norm_backward": (lambda dy, gamma: batch_norm_backward(dy, gamma, stats), {"dy": x, "gamma": c}, {"gamma"}),
+        "batch_norm_eval_backward": (batch_norm_eval_backward,
+                                     {"dy": x, "x": x, "running_mean": c, "running_var": c, "gamma": c},
+                                     {"running_mean", "running_var", "gamma"}),
+        "update_running_stats": (lambda **kw: update_running_stats(**kw, count=8),
+                                 {"running_mean": c, "running_var": c, "batch_mean": c, "batch_var": c}, set()),
+        "fold_batch_norm": (fold_batch_norm, {"weight": rng.normal(size=(3, 2, 3, 3)), "bias": c, "running_mean": c,
+                                              "running_var": c, "gamma": c, "beta": c},
+                            {"bias", "running_mean", "running_var", "gamma", "beta"}),
+        "layer_norm": (layer_norm, {"x": x, "gamma": np.ones(2), "beta": np.ones(2)}, {"gamma", "beta"}),
+        "layer_norm_backward": (layer_norm_backward, {"dy": x, "x_hat": x_hat, "var": var, "gamma": np.ones(2)}, {"gamma"}),
+    }
+
+
+CASES = [(name, arg) for name, (_, kwargs, _) in _valid_calls().items() for arg in kwargs]
+SHAPE_CASES = [(name, arg) for name, (_, _, shaped) in _valid_calls().items() for arg in sorted(shaped)]
+
+
+@pytest.mark.parametrize("function, argument", CASES, ids=[f"{f}-{a}" for f, a in CASES])
+def test_every_array_argument_is_checked_for_nan_under_its_own_name(function, argument):
+    call, kwargs, _ = _valid_calls()[function]
+    call(**kwargs)  # the valid call works
+    bad = np.array(kwargs[argument], dtype=np.float64)
+    bad.flat[-1] = np.nan
+    with pytest.raises(ValueError, match=rf"^{argument} contains NaN or infinity$"):
+        call(**{**kwargs, argument: bad})
+
+
+@pytest.mark.parametrize("function, argument", SHAPE_CASES, ids=[f"{f}-{a}" for f, a in SHAPE_CASES])
+def test_every_parameter_is_checked_for_shape_under_its_own_name(function, argument):
+    call, kwargs, _ = _valid_calls()[function]
+    wrong = np.ones(np.shape(kwargs[argument])[0] + 1)
+    with pytest.raises(ValueError, match=rf"^{argument} has shape \({wrong.size},\), expected"):
+        call(**{**kwargs, argument: wrong})
+
+
+@pytest.mark.parametrize("function", ["batch_norm_eval", "batch_norm_eval_backward", "fold_batch_norm"])
+def test_a_negative_running_variance_is_refused_everywhere_it_is_used(function):
+    call, kwargs, _ = _valid_calls()[function]
+    with pytest.raises(ValueError, match="^running_var must be >= 0$"):
+        call(**{**kwargs, "running_var": np.array([1.0, -1e-9, 1.0])})

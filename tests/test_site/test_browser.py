@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.paths import LANGUAGES, SNIPPETS
+from tests.test_site.code_blocks import copied_text
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if not CHROMIUM and os.environ.get("REQUIRE_BROWSER"):
@@ -115,17 +116,27 @@ def test_dark_mode_toggle(page, server):
     assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
 
 
-def test_copy_button_copies_the_snippet_without_annotation_markers(page, server):
+def test_copy_button_copies_the_whole_script_without_annotation_markers(page, server):
+    """The clipboard holds the snippet file, markers dropped: exactly what the copy-run test
+    (test_copy_run.py) extracts from the HTML and runs."""
     page.goto(f"{server}/batch-normalization/")
     block = page.locator("#classifier ~ .tabbed-set .tabbed-block").first.locator(".highlight").first
     block.hover()
     block.locator("button.md-code__button[data-md-type=copy], button.md-clipboard").first.click()
     copied = page.evaluate("navigator.clipboard.readText()")
     source = (SNIPPETS / "pytorch/mlp_batchnorm1d.py").read_text(encoding="utf-8")
-    section = source.split("# --8<-- [start:model]\n")[1].split("# --8<-- [end:model]")[0]
-    expected = section.replace("# (1)!", "").replace("# (2)!", "").replace("# (3)!", "")
+    assert "# (1)!" in source and "# (1)!" not in copied
     # Material drops the markers but keeps the spaces before them: compare without trailing blanks
-    assert [line.rstrip() for line in copied.strip().splitlines()] == [line.rstrip() for line in expected.strip().splitlines()]
+    assert copied_text(copied) == copied_text(source)
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("path", ["/reference-implementation/", "/notebooks/bn-step-by-step/"])
+def test_blocks_that_do_not_run_alone_have_no_copy_button(page, server, path):
+    page.goto(f"{server}{path}")
+    page.wait_for_load_state("load")
+    assert page.locator(".highlight, .highlight-ipynb").count() >= 2
+    assert page.locator("button.md-code__button[data-md-type=copy], button.md-clipboard, clipboard-copy").count() == 0
     assert page.problems == []
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from tests.paths import DOCS, SNIPPETS
 
-FENCE = re.compile(r"^(\s*)```(\w*)\s*$\n(.*?)^\1```\s*$", re.M | re.S)
+# ```python or ```{ .python .no-copy }: group 2 is the info string
+FENCE = re.compile(r"^(\s*)```([^`\n]*)$\n(.*?)^\1```\s*$", re.M | re.S)
 CODE_FILES = sorted(SNIPPETS.rglob("*.py"))
 PAGES = sorted(DOCS.rglob("*.md"))
 
@@ -48,8 +49,8 @@ def test_python_code_blocks_on_pages_are_includes_only():
     for page in PAGES:
         if page.parts[-2] == "notebooks":
             continue  # notebook cells are code by nature; their cells are compared across languages
-        for _, lang, body in FENCE.findall(page.read_text(encoding="utf-8")):
-            if lang == "python":
+        for _, info, body in FENCE.findall(page.read_text(encoding="utf-8")):
+            if re.match(r"\s*(\{[^}]*\.)?python\b", info):
                 typed = [line for line in body.splitlines() if line.strip() and not line.strip().startswith("--8<--")]
                 if typed:
                     typed_code.append(f"{page}: {typed[0].strip()}")

@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 
 from snippets.reference.batch_norm import batch_norm_backward, batch_norm_eval, batch_norm_train
-from snippets.reference.running_stats import update_running_stats
+from snippets.reference.running_stats import DEFAULT_MOMENTUM, update_running_stats
 from tests.numerics import KERAS, RUNNING, assert_close
 from tests.snippet_loader import load_snippet
 
@@ -53,3 +53,53 @@ def test_training_step_gradients_and_inference(layer, shape, tf_device):
 def test_compare_reports_a_tiny_difference(tf_device):
     x = (3.0 + 2.0 * np.random.default_rng(1).standard_normal((8, 5, 5, 4))).astype("float32")
     assert snippet.compare(x) < KERAS["atol"]
+
+
+@pytest.mark.parametrize("layer", ["scratch", "builtin"])
+def test_frozen_layer_runs_in_inference_even_with_training_true(layer, tf_device):
+    """trainable=False (fine-tuning) switches both layers to the moving statistics and
+    stops their updates, although the call says training=True."""
+    rng = np.random.default_rng(3)
+    bn = snippet.ScratchBatchNorm() if layer == "scratch" else keras.layers.BatchNormalization()
+    bn(tf.constant((3.0 + 2.0 * rng.standard_normal((16, 4))).astype("float32")), training=True)  # one real step
+    bn.trainable = False
+    moving = np.asarray(bn.moving_mean).copy(), np.asarray(bn.moving_variance).copy()
+    x = (rng.standard_normal((16, 4))).astype("float32")
+    y = bn(tf.constant(x), training=True)
+    assert_close(y, batch_norm_eval(x, *moving, np.ones(4), np.zeros(4), eps=1e-3, axis=-1), f"keras {layer} frozen y", **KERAS)
+    assert np.array_equal(np.asarray(bn.moving_mean), moving[0]) and np.array_equal(np.asarray(bn.moving_variance), moving[1])
+    # negative control: the batch statistics would give a visibly different output
+    assert np.abs(np.asarray(y) - batch_norm_train(x, np.ones(4), np.zeros(4), eps=1e-3, axis=-1)[0]).max() > 0.1
+
+
+def test_reference_and_scratch_keras_defaults_are_keras_defaults(tf_device):
+    """The reference's "keras" convention and the scratch layer use Keras's real defaults:
+    the constants, and one default training step."""
+    builtin, scratch = keras.layers.BatchNormalization(), snippet.ScratchBatchNorm()
+    assert DEFAULT_MOMENTUM["keras"] == builtin.momentum == scratch.momentum == 0.99
+    assert builtin.epsilon == scratch.epsilon == 1e-3
+    assert builtin.axis == -1
+    x = (3.0 + 2.0 * np.random.default_rng(4).standard_normal((16, 3))).astype("float32")
+    builtin(x, training=True)
+    _, stats = batch_norm_train(x, np.ones(3), np.zeros(3), eps=builtin.epsilon, axis=-1)
+    mean, var, _ = update_running_stats(np.zeros(3), np.ones(3), stats.mean, stats.var, stats.count, "keras")  # momentum=None
+    assert_close(builtin.moving_mean, mean, "keras default-momentum moving_mean vs reference default", **RUNNING)
+    assert_close(builtin.moving_variance, var, "keras default-momentum moving_variance vs reference default", **RUNNING)
+
+
+def test_compare_would_catch_a_scratch_layer_that_ignores_trainable(tf_device, monkeypatch):
+    """Negative control for the printed comparison: a scratch layer that keeps training when
+    frozen must make compare() report a large difference (the frozen case is compared)."""
+
+    class Unfreezable(snippet.ScratchBatchNorm):
+        def call(self, x, training=None):
+            trainable = self.trainable
+            self.trainable = True  # ignore the freeze
+            try:
+                return super().call(x, training=training)
+            finally:
+                self.trainable = trainable
+
+    monkeypatch.setattr(snippet, "ScratchBatchNorm", Unfreezable)
+    x = (3.0 + 2.0 * np.random.default_rng(1).standard_normal((8, 5, 5, 4))).astype("float32")
+    assert snippet.compare(x) > 0.1

@@ -12,9 +12,19 @@ from tests.snippet_loader import load_snippet
 snippet = load_snippet("tensorflow/keras_conv_bn_nhwc.py")
 
 
-def test_bn_after_the_conv_matches_the_reference(tf_device, capsys):
-    snippet.main()
-    assert "moving_mean" in capsys.readouterr().out
+def test_printed_std_of_0_999_is_keras_eps_against_a_variance_of_about_0_5(tf_device, capsys):
+    """The page explains the printed 0.999: std(y) = sqrt(var / (var + eps)) with eps = 1e-3."""
+    model = snippet.main()
+    assert "std per channel:  [0.999," in capsys.readouterr().out
+    images = np.random.default_rng(0).standard_normal((16, 12, 12, 3)).astype("float32")  # the snippet's data
+    z = np.asarray(model.layers[0](images), np.float64)
+    _, stats = batch_norm_train(z, np.ones(8), np.zeros(8), eps=1e-3, axis=-1)
+    assert np.all((stats.var > 0.3) & (stats.var < 0.8))  # "about 0.5"
+    assert np.all(np.round(np.sqrt(stats.var / (stats.var + 1e-3)), 3) == 0.999)
+    assert np.all(np.round(np.sqrt(stats.var / (stats.var + 1e-5)), 3) == 1.0)  # PyTorch's eps
+
+
+def test_bn_after_the_conv_matches_the_reference(tf_device):
     model = snippet.make_model()
     conv, bn = model.layers[0], model.layers[1]
     rng = np.random.default_rng(0)

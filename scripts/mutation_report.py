@@ -22,7 +22,29 @@ OUT_OF_SCOPE = re.compile(r"\.x_main__mutmut_\d+$")
 DETECTED = {"killed", "timeout", "caught by type check", "segfault", "suspicious"}
 
 # mutant -> why no test can tell it from the original (the diff: `mutmut show NAME`)
-EQUIVALENT: dict[str, str] = {}
+_FROZEN = ("a frozen (trainable=False) built-in layer runs in inference whatever `training` says, so "
+           "training=None / False / omitted equal training=True in compare()'s frozen case")
+_TO_NONE = (".to(None) leaves a module where it is: the same as .to(x.device) for CPU input; on a GPU "
+            "the CUDA case of test_compare_reports_a_tiny_difference kills it")
+_NOT_TRAINABLE = ("add_weight(trainable=None) gives a non-trainable variable, like trainable=False "
+                  "(test_scratch_layer_has_the_built_in_layers_variables sees trainable=False either way)")
+EQUIVALENT: dict[str, str] = {
+    "snippets.reference.fold.x_fold_batch_norm__mutmut_79":
+        "numpy's reshape treats any negative size as the inferred one: shape[out_axis] = -2 works like -1",
+    "snippets.reference.batch_norm.x__broadcast__mutmut_6":
+        "numpy's reshape treats any negative size as the inferred one: shape[axis] = -2 works like -1",
+    "snippets.pytorch.batchnorm_from_scratch.xǁScratchBatchNormǁforward__mutmut_28":
+        "m = numel / C instead of numel // C: C divides numel, so var * m / (m - 1) is the same float",
+    "snippets.tensorflow.keras_batchnorm_from_scratch.xǁScratchBatchNormǁbuild__mutmut_29": _NOT_TRAINABLE,
+    "snippets.tensorflow.keras_batchnorm_from_scratch.xǁScratchBatchNormǁbuild__mutmut_43": _NOT_TRAINABLE,
+    "snippets.pytorch.batchnorm_from_scratch.x_compare__mutmut_2": _TO_NONE,
+    "snippets.pytorch.batchnorm_from_scratch.x_compare__mutmut_6": _TO_NONE,
+    "snippets.tensorflow.keras_batchnorm_from_scratch.x_compare__mutmut_20":
+        "trainable = None is falsy: both layers treat it as frozen, like False",
+    "snippets.tensorflow.keras_batchnorm_from_scratch.x_compare__mutmut_31": _FROZEN,
+    "snippets.tensorflow.keras_batchnorm_from_scratch.x_compare__mutmut_33": _FROZEN,
+    "snippets.tensorflow.keras_batchnorm_from_scratch.x_compare__mutmut_34": _FROZEN,
+}
 
 
 def results() -> list[tuple[str, str]]:

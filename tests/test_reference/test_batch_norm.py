@@ -109,3 +109,8 @@ def test_two_values_per_channel_are_enough():
     # (1, C, 2): one sample, but two values per channel, as PyTorch accepts
     y, stats = batch_norm_train(np.array([[[1.0, 3.0]]]), [1.0], [0.0])
     assert stats.count == 2 and np.all(np.isfinite(y))
+
+
+def test_the_count_is_an_integer_number_of_values_per_channel():
+    _, stats = batch_norm_train(np.ones((4, 3, 5)) + np.arange(5), np.ones(3), np.zeros(3))
+    assert type(stats.count) is int and stats.count == 20

@@ -40,7 +40,7 @@ def test_backward_matches_finite_differences(shape, normalized_ndim):
         (lambda: layer_norm(np.ones((2, 3)), np.ones(2), np.zeros(3)), r"gamma has shape \(2,\), expected \(3,\)"),
         (lambda: layer_norm(np.array([[np.nan, 1.0]]), np.ones(2), np.zeros(2)), "x contains NaN"),
         (lambda: layer_norm_backward(np.ones((2, 3)), np.ones((3, 3)), np.ones((3, 1)), np.ones(3)), r"dy has shape \(2, 3\)"),
-        (lambda: layer_norm_backward(np.ones((2, 3)), np.ones((2, 3)), -np.ones((2, 1)), np.ones(3)), "var must be >= 0"),
+        (lambda: layer_norm_backward(np.ones((2, 3)), np.ones((2, 3)), -np.ones((2, 1)), np.ones(3)), "^var must be >= 0$"),
     ],
 )
 def test_bad_input_raises_a_named_value_error(call, message):
@@ -57,3 +57,12 @@ def test_normalizing_every_axis_is_allowed_and_the_default_is_the_last_axis():
     default = layer_norm_backward(dy, x_hat, var, np.ones(4))
     explicit = layer_norm_backward(dy, x_hat, var, np.ones(4), normalized_ndim=1)
     assert all(np.array_equal(a, b) for a, b in zip(default, explicit))
+
+
+def test_a_constant_sample_has_zero_variance_and_a_finite_gradient():
+    """var = 0 is legal (eps keeps the division safe); only a negative var is refused."""
+    x = np.array([[2.0, 2.0, 2.0], [1.0, 2.0, 4.0]])
+    _, x_hat, var = layer_norm(x, np.ones(3), np.zeros(3))
+    assert var[0, 0] == 0.0
+    dx, _, _ = layer_norm_backward(np.ones((2, 3)), x_hat, var, np.ones(3))
+    assert np.all(np.isfinite(dx))

@@ -62,3 +62,15 @@ def test_bad_input_raises_a_named_value_error(kwargs, message):
     args = {"running_mean": [0.0], "running_var": [1.0], "batch_mean": MEAN, "batch_var": VAR, "count": M, **kwargs}
     with pytest.raises(ValueError, match=message):
         update_running_stats(**args)
+
+
+def test_statistics_of_different_shapes_are_refused_by_name():
+    with pytest.raises(ValueError, match="^running and batch statistics must all have the same shape$"):
+        update_running_stats(np.zeros(3), np.ones(3), np.zeros(2), np.ones(2), 8)
+
+
+@pytest.mark.parametrize("convention, momentum", [("pytorch", 0.0), ("keras", 1.0)])
+def test_a_momentum_that_freezes_the_statistics_is_legal(convention, momentum):
+    """Weight 0 on the new batch (PyTorch momentum=0, Keras momentum=1): nothing moves."""
+    mean, var, tracked = update_running_stats([1.0, 2.0], [3.0, 4.0], [9.0, 9.0], [9.0, 9.0], 8, convention, momentum)
+    assert mean.tolist() == [1.0, 2.0] and var.tolist() == [3.0, 4.0] and tracked == 1

@@ -21,7 +21,7 @@ def test_accepts_good_input():
         (lambda: as_float64("x", [np.nan]), "x contains NaN or infinity"),
         (lambda: check_eps(0.0), "eps must be > 0"),
         (lambda: channel_axis(np.ones((2, 3)), -3), "channel axis -3 is out of range"),
-        (lambda: channel_axis(np.ones((2, 3)), -2), "batch axis"),
+        (lambda: channel_axis(np.ones((2, 3)), -2), "^channel axis 0 is the batch axis$"),
         (lambda: per_channel("beta", np.ones((2, 1)), 2), r"beta has shape \(2, 1\), expected \(2,\)"),
     ],
 )
@@ -93,3 +93,10 @@ def test_a_negative_running_variance_is_refused_everywhere_it_is_used(function):
     call, kwargs, _ = _valid_calls()[function]
     with pytest.raises(ValueError, match="^running_var must be >= 0$"):
         call(**{**kwargs, "running_var": np.array([1.0, -1e-9, 1.0])})
+
+
+def test_a_zero_running_variance_is_legal():
+    """A channel that was constant in training has variance 0; eps keeps the division safe."""
+    call, kwargs, _ = _valid_calls()["batch_norm_eval"]
+    y = call(**{**kwargs, "running_var": np.array([0.0, 1.0, 1.0])})
+    assert np.all(np.isfinite(y))

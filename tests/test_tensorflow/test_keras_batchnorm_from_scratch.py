@@ -103,3 +103,29 @@ def test_compare_would_catch_a_scratch_layer_that_ignores_trainable(tf_device, m
     monkeypatch.setattr(snippet, "ScratchBatchNorm", Unfreezable)
     x = (3.0 + 2.0 * np.random.default_rng(1).standard_normal((8, 5, 5, 4))).astype("float32")
     assert snippet.compare(x) > 0.1
+
+
+def test_scratch_layer_has_the_built_in_layers_variables(tf_device):
+    """Same names, shapes, trainability and order: weights move between the two layers with
+    get_weights()/set_weights(), as the docstring promises."""
+    scratch, builtin = snippet.ScratchBatchNorm(), keras.layers.BatchNormalization()
+    scratch.build((None, 3))
+    builtin.build((None, 3))
+    describe = lambda layer: [(v.path.split("/")[-1], tuple(v.shape), v.trainable) for v in layer.weights]  # noqa: E731
+    assert describe(scratch) == describe(builtin) == [
+        ("gamma", (3,), True), ("beta", (3,), True), ("moving_mean", (3,), False), ("moving_variance", (3,), False)]
+
+
+@pytest.mark.parametrize("layer", ["scratch", "builtin"])
+def test_moving_statistics_follow_the_keras_recursion_over_several_steps(layer, tf_device):
+    """Several steps, so the old moving values are no longer the initial 0 and 1."""
+    rng = np.random.default_rng(7)
+    bn = snippet.ScratchBatchNorm() if layer == "scratch" else keras.layers.BatchNormalization()
+    mean, var = np.zeros(3), np.ones(3)
+    for _ in range(4):
+        x = (5.0 + 3.0 * rng.standard_normal((16, 3))).astype("float32")
+        bn(x, training=True)
+        _, stats = batch_norm_train(x, np.ones(3), np.zeros(3), eps=1e-3, axis=-1)
+        mean, var, _ = update_running_stats(mean, var, stats.mean, stats.var, stats.count, "keras", 0.99)
+    assert_close(bn.moving_mean, mean, f"keras {layer} moving_mean, 4 steps", **RUNNING)
+    assert_close(bn.moving_variance, var, f"keras {layer} moving_variance, 4 steps", **RUNNING)

@@ -54,14 +54,14 @@ def pytest_runtest_logreport(report):
 _CUDA_SEEN: dict[str, int] = {}
 
 
-def _gpu_present() -> bool:
+def gpu_present() -> bool:
     torch = sys.modules.get("torch")
     return bool(torch is not None and torch.cuda.is_available())
 
 
 def pytest_sessionfinish(session, exitstatus):
     # A GPU machine that ran no CUDA case would report CPU results as if they covered CUDA.
-    if _gpu_present() and not _CUDA_SEEN.get("passed"):
+    if gpu_present() and not _CUDA_SEEN.get("passed"):
         session.exitstatus = 1
         print("\nFAILED: a CUDA GPU is present but no CUDA test case passed", file=sys.stderr)
 
@@ -75,5 +75,5 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"{quantity:<48} {error:.3e}")
     terminalreporter.write_line(
         f"CUDA cases: {_CUDA_SEEN.get('passed', 0)} passed, {_CUDA_SEEN.get('skipped', 0)} skipped"
-        + ("" if _gpu_present() else " (no CUDA GPU on this machine)")
+        + ("" if gpu_present() else " (no CUDA GPU on this machine)")
     )

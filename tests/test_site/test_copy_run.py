@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import gpu_present
 from tests.copy_run import output_problems, run_block
 from tests.paths import LANGUAGES, ROOT, SNIPPETS
 from tests.test_site.code_blocks import copied_text, notebook_copy_buttons, page_files, site_blocks
@@ -49,11 +50,6 @@ def test_every_example_script_is_shown_whole_with_a_copy_button(blocks):
     assert [str(p.relative_to(SNIPPETS)) for p in examples if copied_text(p.read_text(encoding="utf-8")) not in shown] == []
 
 
-def _cuda() -> bool:
-    torch = sys.modules.get("torch")
-    return bool(torch is not None and torch.cuda.is_available())
-
-
 def test_every_language_shows_the_same_code_as_english(blocks):
     by_page: dict[tuple[str, str], list[tuple[str, str, bool]]] = {}
     for block in blocks:
@@ -74,6 +70,7 @@ def test_every_copyable_block_is_python_or_shell(blocks):
 
 
 def test_every_python_block_runs_as_copied_and_prints_what_the_page_shows(blocks, fresh_import):
+    # (fresh_import is requested only to start the fresh interpreter now, in parallel)
     distinct: dict[str, list] = {}
     for block in blocks:
         if block.copyable and block.code_language == "python":
@@ -88,7 +85,7 @@ def test_every_python_block_runs_as_copied_and_prints_what_the_page_shows(blocks
         except BaseException as error:  # noqa: BLE001 - report every failing block at once
             failures.append(f"{shown_on[0].where()}: {type(error).__name__}: {error}")
             continue
-        failures += [f"{shown_on[0].where()}: {problem}" for problem in output_problems(text, run, _cuda())]
+        failures += [f"{shown_on[0].where()}: {problem}" for problem in output_problems(text, run, gpu_present())]
     assert failures == [], "\n".join(failures)
 
 

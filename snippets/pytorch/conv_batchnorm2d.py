@@ -19,7 +19,7 @@ def main():
     torch.manual_seed(0)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model = make_model().to(device).train()
-    images = torch.randn(16, 3, 12, 12, device=device)
+    images = torch.randn(16, 3, 12, 12).to(device)  # drawn on the CPU: same numbers everywhere
     features = model[0](images)  # what the BatchNorm2d layer receives
     normalized = model[1](features)  # training mode: statistics of this batch
     per_channel = normalized.transpose(0, 1).reshape(8, -1)  # (C, N*H*W)

@@ -42,12 +42,14 @@ def _valid_calls():
     )
     from snippets.reference.fold import fold_batch_norm
     from snippets.reference.layer_norm import layer_norm, layer_norm_backward
+    from snippets.reference.rms_norm import rms_norm, rms_norm_backward
     from snippets.reference.running_stats import update_running_stats
 
     rng = np.random.default_rng(0)
     x, c = rng.normal(size=(4, 3, 2)), np.ones(3)
     _, stats = batch_norm_train(x, c, c)
     _, x_hat, var = layer_norm(x, np.ones(2), np.ones(2))
+    _, rms_hat, mean_square = rms_norm(x, np.ones(2))
     return {
         "batch_norm_train": (batch_norm_train, {"x": x, "gamma": c, "beta": c}, {"gamma", "beta"}),
         "batch_norm_eval": (batch_norm_eval, {"x": x, "running_mean": c, "running_var": c, "gamma": c, "beta": c},
@@ -63,6 +65,9 @@ def _valid_calls():
                             {"bias", "running_mean", "running_var", "gamma", "beta"}),
         "layer_norm": (layer_norm, {"x": x, "gamma": np.ones(2), "beta": np.ones(2)}, {"gamma", "beta"}),
         "layer_norm_backward": (layer_norm_backward, {"dy": x, "x_hat": x_hat, "var": var, "gamma": np.ones(2)}, {"gamma"}),
+        "rms_norm": (rms_norm, {"x": x, "gamma": np.ones(2)}, {"gamma"}),
+        "rms_norm_backward": (rms_norm_backward, {"dy": x, "x_hat": rms_hat, "mean_square": mean_square, "gamma": np.ones(2)},
+                              {"gamma"}),
     }
 
 

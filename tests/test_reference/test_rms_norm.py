@@ -57,3 +57,12 @@ def test_equals_layer_norm_on_zero_mean_input_and_not_otherwise():
 def test_bad_input_raises_a_named_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_an_all_zero_sample_is_legal_and_has_a_finite_gradient():
+    """mean_square = 0 is legal (eps keeps the division safe); only a negative one is refused."""
+    x = np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 4.0]])
+    _, x_hat, mean_square = rms_norm(x, np.ones(3))
+    assert mean_square[0, 0] == 0.0
+    dx, _ = rms_norm_backward(np.ones((2, 3)), x_hat, mean_square, np.ones(3))
+    assert np.all(np.isfinite(dx))

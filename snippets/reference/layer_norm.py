@@ -37,16 +37,22 @@ def layer_norm(x, gamma, beta, eps=1e-5, normalized_ndim=1):
     return gamma * x_hat + beta, x_hat, var
 
 
-def layer_norm_backward(dy, x_hat, var, gamma, eps=1e-5, normalized_ndim=1):
-    """dx = (g*H - sum(g) - x_hat*sum(g*x_hat)) / (H*s), with g = dy*gamma, H = normalized size."""
-    dy, x_hat, var = as_float64("dy", dy), as_float64("x_hat", x_hat), as_float64("var", var)
+def backward_inputs(dy, x_hat, stat_name, stat, gamma, eps, normalized_ndim):
+    """The checks shared by the per-sample backward passes (layer norm, RMS norm)."""
+    dy, x_hat, stat = as_float64("dy", dy), as_float64("x_hat", x_hat), as_float64(stat_name, stat)
     if dy.shape != x_hat.shape:
         raise ValueError(f"dy has shape {dy.shape}, expected {x_hat.shape}")
-    if np.any(var < 0):
-        raise ValueError("var must be >= 0")
+    if np.any(stat < 0):
+        raise ValueError(f"{stat_name} must be >= 0")
     eps = check_eps(eps)
     axes = _normalized_axes(dy, normalized_ndim)
     gamma = _params("gamma", gamma, dy.shape[dy.ndim - normalized_ndim:])
+    return dy, x_hat, stat, eps, axes, gamma
+
+
+def layer_norm_backward(dy, x_hat, var, gamma, eps=1e-5, normalized_ndim=1):
+    """dx = (g*H - sum(g) - x_hat*sum(g*x_hat)) / (H*s), with g = dy*gamma, H = normalized size."""
+    dy, x_hat, var, eps, axes, gamma = backward_inputs(dy, x_hat, "var", var, gamma, eps, normalized_ndim)
     batch_axes = tuple(range(dy.ndim - normalized_ndim))
     size = int(np.prod(dy.shape[dy.ndim - normalized_ndim:]))
     g = dy * gamma

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layer_norm import _normalized_axes, _params
+from .layer_norm import _normalized_axes, _params, backward_inputs
 from .validation import as_float64, check_eps
 
 
@@ -26,15 +26,8 @@ def rms_norm(x, gamma, eps=1e-6, normalized_ndim=1):
 
 def rms_norm_backward(dy, x_hat, mean_square, gamma, eps=1e-6, normalized_ndim=1):
     """dx = (g - x_hat * mean(g * x_hat)) / sqrt(mean_square + eps), with g = dy * gamma."""
-    dy, x_hat = as_float64("dy", dy), as_float64("x_hat", x_hat)
-    mean_square = as_float64("mean_square", mean_square)
-    if dy.shape != x_hat.shape:
-        raise ValueError(f"dy has shape {dy.shape}, expected {x_hat.shape}")
-    if np.any(mean_square < 0):
-        raise ValueError("mean_square must be >= 0")
-    eps = check_eps(eps)
-    axes = _normalized_axes(dy, normalized_ndim)
-    gamma = _params("gamma", gamma, dy.shape[dy.ndim - normalized_ndim:])
+    dy, x_hat, mean_square, eps, axes, gamma = backward_inputs(
+        dy, x_hat, "mean_square", mean_square, gamma, eps, normalized_ndim)
     g = dy * gamma
     dx = (g - x_hat * (g * x_hat).mean(axis=axes, keepdims=True)) / np.sqrt(mean_square + eps)
     return dx, (dy * x_hat).sum(axis=tuple(range(dy.ndim - normalized_ndim)))

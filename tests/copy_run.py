@@ -29,7 +29,7 @@ from pathlib import Path
 
 OUTPUT = re.compile(r"^(\s*)#>(?: (.*))?$")
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
-PROJECT_MODULES = ("snippets", "tests", "snippet_")
+PROJECT_MODULES = ("snippets", "tests")
 
 
 @dataclass
@@ -40,13 +40,13 @@ class Run:
 
 def print_sites(code: str) -> dict[int, tuple[int, str]]:
     """Line of each `print(...)` call -> (last line of its statement, its indentation)."""
-    tree = ast.parse(code)
+    lines = code.splitlines()
     sites = {}
-    for statement in ast.walk(tree):
+    for statement in ast.walk(ast.parse(code)):
         if isinstance(statement, ast.stmt) and not hasattr(statement, "body"):  # simple statements only
             for node in ast.walk(statement):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
-                    indent = code.splitlines()[statement.lineno - 1]
+                    indent = lines[statement.lineno - 1]
                     sites[node.lineno] = (statement.end_lineno, indent[: len(indent) - len(indent.lstrip())])
     return sites
 
@@ -78,7 +78,7 @@ def isolated():
     """Empty working folder, no project paths or modules, warnings as errors."""
     saved_path, saved_cwd = list(sys.path), os.getcwd()
     root = str(Path(__file__).resolve().parent.parent)
-    hidden = {name: mod for name, mod in sys.modules.items() if name.split(".")[0].startswith(PROJECT_MODULES)}
+    hidden = {name: mod for name, mod in sys.modules.items() if name.split(".")[0] in PROJECT_MODULES}
     with tempfile.TemporaryDirectory() as empty, warnings.catch_warnings():
         warnings.simplefilter("error")
         project = {"", ".", root, os.path.join(root, "tests"), os.path.join(root, "snippets")}

@@ -126,7 +126,8 @@ def term_violations(docs: Path, strings: dict[str, dict]) -> list[str]:
     problems = []
     english_terms = strings[DEFAULT_LANGUAGE]["terms"]
     for source in english_pages(docs):
-        english_text = " ".join(source.read_text(encoding="utf-8").split()).lower()
+        # Paper titles in References stay in English: they do not call for a translated term.
+        english_text = " ".join(source.read_text(encoding="utf-8").split("{ #references }")[0].split()).lower()
         for locale in LANGUAGES:
             target = page_path(docs, source, locale)
             if not target.is_file():
@@ -146,7 +147,8 @@ def term_violations(docs: Path, strings: dict[str, dict]) -> list[str]:
                 continue
             flat = " ".join(text.split()).lower()  # a term may wrap across lines
             for key, english in english_terms.items():
-                if english["term"].lower() not in english_text:
+                # a whole word at its start: "biased" is not in "unbiased"
+                if not re.search(r"(?<!\w)" + re.escape(english["term"].lower()), english_text):
                     continue
                 accepted = [terms[key]["term"], *terms[key].get("also", [])]
                 if not any(form.lower() in flat for form in accepted):

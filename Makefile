@@ -50,7 +50,7 @@ mutation: install
 
 # After changing an example: rewrite the `#>` output lines of every snippet from a fresh run.
 outputs: install
-	$(PY) -m tests.copy_run snippets/numpy/*.py snippets/pytorch/*.py snippets/tensorflow/*.py
+	$(PY) -m tests.copy_run snippets/figures/*.py snippets/numpy/*.py snippets/pytorch/*.py snippets/tensorflow/*.py
 
 # Regenerate the full lock from the top-level pins in requirements.in.
 lock:

@@ -41,7 +41,7 @@ def page_weight(site: Path, page: Path) -> dict:
         if url.startswith(("http:", "https:", "data:", "//")):
             continue
         path = (site / url.lstrip("/")) if url.startswith("/") else (page.parent / url)
-        path = Path(os.path.normpath(path.as_posix().split("?")[0]))
+        path = Path(os.path.normpath(re.split(r"[?#]", path.as_posix())[0]))
         if path.is_file():
             size = path.stat().st_size
             total += size

@@ -41,6 +41,8 @@ def _valid_calls():
         batch_norm_train,
     )
     from snippets.reference.fold import fold_batch_norm
+    from snippets.reference.group_norm import group_norm, group_norm_backward
+    from snippets.reference.instance_norm import instance_norm, instance_norm_backward
     from snippets.reference.layer_norm import layer_norm, layer_norm_backward
     from snippets.reference.rms_norm import rms_norm, rms_norm_backward
     from snippets.reference.running_stats import update_running_stats
@@ -50,6 +52,8 @@ def _valid_calls():
     _, stats = batch_norm_train(x, c, c)
     _, x_hat, var = layer_norm(x, np.ones(2), np.ones(2))
     _, rms_hat, mean_square = rms_norm(x, np.ones(2))
+    _, gn_hat, gn_var = group_norm(x, c, c, groups=3)
+    _, in_hat, in_var = instance_norm(x, c, c)
     return {
         "batch_norm_train": (batch_norm_train, {"x": x, "gamma": c, "beta": c}, {"gamma", "beta"}),
         "batch_norm_eval": (batch_norm_eval, {"x": x, "running_mean": c, "running_var": c, "gamma": c, "beta": c},
@@ -68,6 +72,11 @@ def _valid_calls():
         "rms_norm": (rms_norm, {"x": x, "gamma": np.ones(2)}, {"gamma"}),
         "rms_norm_backward": (rms_norm_backward, {"dy": x, "x_hat": rms_hat, "mean_square": mean_square, "gamma": np.ones(2)},
                               {"gamma"}),
+        "group_norm": (lambda **kw: group_norm(**kw, groups=3), {"x": x, "gamma": c, "beta": c}, {"gamma", "beta"}),
+        "group_norm_backward": (lambda **kw: group_norm_backward(**kw, groups=3),
+                                {"dy": x, "x_hat": gn_hat, "var": gn_var, "gamma": c}, {"gamma"}),
+        "instance_norm": (instance_norm, {"x": x, "gamma": c, "beta": c}, {"gamma", "beta"}),
+        "instance_norm_backward": (instance_norm_backward, {"dy": x, "x_hat": in_hat, "var": in_var, "gamma": c}, {"gamma"}),
     }
 
 

@@ -117,6 +117,23 @@ def test_dark_mode_toggle(page, server):
     assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
 
 
+def test_figure_switches_with_the_colour_scheme_and_reads_on_its_background(page, server):
+    """The light figure shows in the default scheme, the dark one in "slate", each on the
+    background test_normalization_axes.py checks its contrast against."""
+    page.goto(f"{server}/normalization-layer/")
+    light, dark = page.locator("img[src$='#only-light']"), page.locator("img[src$='#only-dark']")
+    page.wait_for_function("[...document.images].every(i => i.complete)")
+    assert light.is_visible() and not dark.is_visible()
+    assert light.evaluate("i => i.naturalWidth") > 0
+    background = "getComputedStyle(document.body).backgroundColor"
+    assert page.evaluate(background) == "rgb(255, 255, 255)"
+    page.locator("label.md-header__button[for^=__palette]").first.click()
+    assert dark.is_visible() and not light.is_visible()
+    assert dark.evaluate("i => i.naturalWidth") > 0
+    assert page.evaluate(background) == "rgb(30, 33, 41)"  # #1e2129
+    assert page.problems == []
+
+
 def test_copy_button_copies_the_whole_script_without_annotation_markers(page, server):
     """The clipboard holds the snippet file, markers dropped: exactly what the copy-run test
     (test_copy_run.py) extracts from the HTML and runs."""

@@ -8,11 +8,7 @@ import torch
 
 from snippets.reference.group_norm import group_norm, group_norm_backward
 from snippets.reference.layer_norm import layer_norm
-from tests.numerics import assert_close, assert_differs, for_device, param_grad
-
-
-def _numpy(t: torch.Tensor) -> np.ndarray:
-    return t.detach().cpu().double().numpy()
+from tests.numerics import assert_close, assert_differs, for_device, param_grad, to_numpy
 
 
 @pytest.mark.parametrize("shape, groups", [((4, 6, 5, 5), 3), ((3, 8, 7), 2), ((2, 4, 3, 3, 3), 4), ((5, 6, 4, 4), 1)], ids=str)
@@ -24,9 +20,9 @@ def test_forward_and_backward_match_the_reference(shape, groups, device):
     x = (1.0 + 2.0 * torch.randn(shape)).to(device).requires_grad_()
     dy = torch.randn(shape).to(device)
     gn(x).backward(dy)
-    gamma, beta = _numpy(gn.weight), _numpy(gn.bias)
-    y_ref, x_hat, var = group_norm(_numpy(x), gamma, beta, groups, eps=1e-5)
-    dx_ref, dgamma_ref, dbeta_ref = group_norm_backward(_numpy(dy), x_hat, var, gamma, groups)
+    gamma, beta = to_numpy(gn.weight), to_numpy(gn.bias)
+    y_ref, x_hat, var = group_norm(to_numpy(x), gamma, beta, groups, eps=1e-5)
+    dx_ref, dgamma_ref, dbeta_ref = group_norm_backward(to_numpy(dy), x_hat, var, gamma, groups)
     assert_close(gn(x), y_ref, f"torch GroupNorm y ({device.type})", **for_device(device))
     assert_close(x.grad, dx_ref, f"torch GroupNorm dx ({device.type})", **for_device(device))
     per_channel = x.numel() // shape[1]  # dgamma, dbeta: sums over samples and positions
@@ -53,7 +49,7 @@ def test_one_group_is_layer_norm_and_the_batch_does_not_matter(device):
         assert_close(gn(images[n : n + 1]), y[n : n + 1], f"torch GroupNorm alone vs batch ({device.type})", **for_device(device))
     gn.eval()
     assert torch.equal(gn(images), y)  # eval() changes nothing
-    ln_ref, _, _ = layer_norm(_numpy(images), np.ones((6, 5, 5)), np.zeros((6, 5, 5)), normalized_ndim=3)
+    ln_ref, _, _ = layer_norm(to_numpy(images), np.ones((6, 5, 5)), np.zeros((6, 5, 5)), normalized_ndim=3)
     assert_close(torch.nn.GroupNorm(1, 6).to(device)(images), ln_ref, f"torch GroupNorm(1) vs reference LN over (C, H, W) ({device.type})", **for_device(device))
     assert_close(torch.nn.GroupNorm(1, 6).to(device)(images), torch.nn.LayerNorm([6, 5, 5]).to(device)(images),
                  f"torch GroupNorm(1) vs LayerNorm([C, H, W]) ({device.type})", **for_device(device))

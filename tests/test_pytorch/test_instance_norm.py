@@ -8,11 +8,7 @@ import torch
 
 from snippets.reference.instance_norm import instance_norm, instance_norm_backward
 from snippets.reference.running_stats import update_running_stats
-from tests.numerics import RUNNING, assert_close, assert_differs, for_device, param_grad
-
-
-def _numpy(t: torch.Tensor) -> np.ndarray:
-    return t.detach().cpu().double().numpy()
+from tests.numerics import RUNNING, assert_close, assert_differs, for_device, param_grad, to_numpy
 
 
 @pytest.mark.parametrize("layer, shape", [(torch.nn.InstanceNorm1d, (3, 4, 9)), (torch.nn.InstanceNorm2d, (2, 3, 8, 8)),
@@ -25,9 +21,9 @@ def test_forward_and_backward_match_the_reference(layer, shape, device):
     x = (1.0 + 2.0 * torch.randn(shape)).to(device).requires_grad_()
     dy = torch.randn(shape).to(device)
     inorm(x).backward(dy)
-    gamma, beta = _numpy(inorm.weight), _numpy(inorm.bias)
-    y_ref, x_hat, var = instance_norm(_numpy(x), gamma, beta, eps=1e-5)
-    dx_ref, dgamma_ref, dbeta_ref = instance_norm_backward(_numpy(dy), x_hat, var, gamma)
+    gamma, beta = to_numpy(inorm.weight), to_numpy(inorm.bias)
+    y_ref, x_hat, var = instance_norm(to_numpy(x), gamma, beta, eps=1e-5)
+    dx_ref, dgamma_ref, dbeta_ref = instance_norm_backward(to_numpy(dy), x_hat, var, gamma)
     assert_close(inorm(x), y_ref, f"torch InstanceNorm y ({device.type})", **for_device(device))
     assert_close(x.grad, dx_ref, f"torch InstanceNorm dx ({device.type})", **for_device(device))
     per_channel = x.numel() // shape[1]
@@ -43,7 +39,7 @@ def test_defaults_no_parameters_no_running_statistics_same_in_eval(device):
     assert list(inorm.parameters()) == [] and list(inorm.buffers()) == []
     images = (1.0 + 2.0 * torch.randn(2, 3, 8, 8)).to(device)
     y = inorm(images)
-    y_ref, _, _ = instance_norm(_numpy(images), np.ones(3), np.zeros(3))
+    y_ref, _, _ = instance_norm(to_numpy(images), np.ones(3), np.zeros(3))
     assert_close(y, y_ref, f"torch InstanceNorm2d default y ({device.type})", **for_device(device))
     inorm.eval()
     assert torch.equal(inorm(images), y)
@@ -57,7 +53,7 @@ def test_tracked_running_statistics_average_the_per_image_statistics(device):
     images = (1.0 + 2.0 * torch.randn(2, 3, 8, 8)).to(device)
     tracked = torch.nn.InstanceNorm2d(3, affine=True, track_running_stats=True).to(device)
     tracked(images)
-    x = _numpy(images)
+    x = to_numpy(images)
     expected_mean, expected_var, _ = update_running_stats(
         np.zeros(3), np.ones(3), x.mean(axis=(2, 3)).mean(axis=0), x.var(axis=(2, 3)).mean(axis=0), count=64, momentum=0.1)
     assert_close(tracked.running_mean, expected_mean, f"torch InstanceNorm2d running mean ({device.type})", **RUNNING)

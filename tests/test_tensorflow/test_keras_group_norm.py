@@ -10,6 +10,7 @@ import tensorflow as tf
 from snippets.reference.group_norm import group_norm, group_norm_backward
 from snippets.reference.layer_norm import layer_norm
 from tests.numerics import KERAS, assert_close, assert_differs
+from tests.test_tensorflow.gradients import forward_backward
 
 
 def test_defaults_of_the_conventions_table():
@@ -33,11 +34,7 @@ def test_forward_and_backward_match_the_reference(shape, groups, tf_device):
     gn.gamma.assign(rng.uniform(0.5, 1.5, shape[-1]).astype("float32"))
     gn.beta.assign(rng.standard_normal(shape[-1]).astype("float32"))
     gamma, beta = np.asarray(gn.gamma, np.float64), np.asarray(gn.beta, np.float64)
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = gn(x)
-        loss = tf.reduce_sum(y * dy)
-    dx, dgamma, dbeta = tape.gradient(loss, [x, gn.gamma, gn.beta])
+    y, dx, dgamma, dbeta = forward_backward(gn, x, dy, [gn.gamma, gn.beta])
     y_ref, x_hat, var = group_norm(x.numpy(), gamma, beta, groups, eps=1e-3, axis=-1)
     dx_ref, dgamma_ref, dbeta_ref = group_norm_backward(dy.numpy(), x_hat, var, gamma, groups, eps=1e-3, axis=-1)
     assert_close(y, y_ref, f"keras GroupNormalization y (groups={groups})", **KERAS)

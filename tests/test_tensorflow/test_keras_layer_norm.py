@@ -9,6 +9,7 @@ import tensorflow as tf
 
 from snippets.reference.layer_norm import layer_norm, layer_norm_backward
 from tests.numerics import KERAS, assert_close, assert_differs
+from tests.test_tensorflow.gradients import forward_backward
 
 
 def test_defaults_of_the_conventions_table():
@@ -32,11 +33,7 @@ def test_forward_and_backward_match_the_reference(shape, axis, tf_device):
     gamma, beta = np.asarray(ln.gamma, np.float64), np.asarray(ln.beta, np.float64)
     k = 1 if axis == -1 else 3  # the reference normalizes the trailing k axes
     assert gamma.shape == shape[-k:]
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = ln(x)
-        loss = tf.reduce_sum(y * dy)
-    dx, dgamma, dbeta = tape.gradient(loss, [x, ln.gamma, ln.beta])
+    y, dx, dgamma, dbeta = forward_backward(ln, x, dy, [ln.gamma, ln.beta])
     y_ref, x_hat, var = layer_norm(x.numpy(), gamma, beta, eps=1e-3, normalized_ndim=k)
     dx_ref, dgamma_ref, dbeta_ref = layer_norm_backward(dy.numpy(), x_hat, var, gamma, eps=1e-3, normalized_ndim=k)
     assert_close(y, y_ref, f"keras LayerNormalization y ({axis})", **KERAS)

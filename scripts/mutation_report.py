@@ -33,6 +33,12 @@ EQUIVALENT: dict[str, str] = {
         "numpy's reshape treats any negative size as the inferred one: shape[out_axis] = -2 works like -1",
     "snippets.reference.batch_norm.x__broadcast__mutmut_6":
         "numpy's reshape treats any negative size as the inferred one: shape[axis] = -2 works like -1",
+    "snippets.reference.group_norm.x__grouped__mutmut_16":
+        "numpy's reshape treats any negative size as the inferred one: reshape(N, G, -2) works like -1",
+    "snippets.reference.group_norm.x__per_channel_shape__mutmut_6":
+        "numpy's reshape treats any negative size as the inferred one: shape[axis] = -2 works like -1",
+    "snippets.reference.group_norm.x_group_norm__mutmut_39":
+        "x.size / (N * G) instead of //: G divides C, so N * G divides x.size and the quotient is the same",
     "snippets.pytorch.batchnorm_from_scratch.xǁScratchBatchNormǁforward__mutmut_28":
         "m = numel / C instead of numel // C: C divides numel, so var * m / (m - 1) is the same float",
     "snippets.tensorflow.keras_batchnorm_from_scratch.xǁScratchBatchNormǁbuild__mutmut_29": _NOT_TRAINABLE,

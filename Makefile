@@ -12,7 +12,7 @@ MATHJAX := node_modules/mathjax/es5/tex-chtml.js
 export NO_MKDOCS_2_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install serve build test bench mutation outputs lock clean
+.PHONY: install serve build test bench bench-folding mutation outputs lock clean
 
 install: $(STAMP) $(MATHJAX)
 
@@ -40,6 +40,10 @@ test: install
 
 bench: install
 	$(PY) scripts/benchmark.py
+
+# Inference time of conv + batch norm before and after folding, on this machine.
+bench-folding: install
+	$(PY) scripts/bench_folding.py
 
 # Mutation testing of the reference and the from-scratch layers (mutmut, configured in
 # pyproject.toml); not part of `make test`. Prints killed/total and every survivor.

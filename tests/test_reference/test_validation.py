@@ -40,6 +40,12 @@ def _valid_calls():
         batch_norm_eval_backward,
         batch_norm_train,
     )
+    from snippets.reference.batch_renorm import (
+        batch_renorm_backward,
+        batch_renorm_eval,
+        batch_renorm_train,
+        update_moving_stats,
+    )
     from snippets.reference.fold import fold_batch_norm
     from snippets.reference.group_norm import group_norm, group_norm_backward
     from snippets.reference.instance_norm import instance_norm, instance_norm_backward
@@ -54,6 +60,7 @@ def _valid_calls():
     _, rms_hat, mean_square = rms_norm(x, np.ones(2))
     _, gn_hat, gn_var = group_norm(x, c, c, groups=3)
     _, in_hat, in_var = instance_norm(x, c, c)
+    _, r, d, renorm_stats = batch_renorm_train(x, c, c, c, c, r_max=2.0, d_max=1.0)
     return {
         "batch_norm_train": (batch_norm_train, {"x": x, "gamma": c, "beta": c}, {"gamma", "beta"}),
         "batch_norm_eval": (batch_norm_eval, {"x": x, "running_mean": c, "running_var": c, "gamma": c, "beta": c},
@@ -77,6 +84,15 @@ def _valid_calls():
                                 {"dy": x, "x_hat": gn_hat, "var": gn_var, "gamma": c}, {"gamma"}),
         "instance_norm": (instance_norm, {"x": x, "gamma": c, "beta": c}, {"gamma", "beta"}),
         "instance_norm_backward": (instance_norm_backward, {"dy": x, "x_hat": in_hat, "var": in_var, "gamma": c}, {"gamma"}),
+        "batch_renorm_train": (lambda **kw: batch_renorm_train(**kw, r_max=2.0, d_max=1.0),
+                               {"x": x, "gamma": c, "beta": c, "moving_mean": c, "moving_std": c},
+                               {"gamma", "beta", "moving_mean", "moving_std"}),
+        "batch_renorm_backward": (lambda **kw: batch_renorm_backward(**kw, stats=renorm_stats),
+                                  {"dy": x, "gamma": c, "r": r, "d": d}, {"gamma", "r", "d"}),
+        "update_moving_stats": (lambda **kw: update_moving_stats(**kw, stats=renorm_stats),
+                                {"moving_mean": c, "moving_std": c}, {"moving_mean", "moving_std"}),
+        "batch_renorm_eval": (batch_renorm_eval, {"x": x, "moving_mean": c, "moving_std": c, "gamma": c, "beta": c},
+                              {"moving_mean", "moving_std", "gamma", "beta"}),
     }
 
 

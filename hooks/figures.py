@@ -1,6 +1,6 @@
 """Figures drawn by snippets at build time: nothing drawn by hand, nothing committed.
 
-Each figure script in snippets/figures/ has an `svg(palette)` function; its light and
+Each figure script listed in FIGURES has an `svg(palette)` function; its light and
 dark versions are added to the site as generated files, and pages show the pair with
 Material's `#only-light` / `#only-dark` image suffixes, so the figure follows the
 reader's colour scheme. The page carries the alt text and caption in its language.

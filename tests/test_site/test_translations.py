@@ -104,6 +104,23 @@ def test_missing_canonical_term_is_reported(docs_copy):
     assert len(problems) == 1 and "index.pt.md" in problems[0] and "estatísticas móveis" in problems[0]
 
 
+def test_english_terms_count_only_as_whole_words_and_outside_references(tmp_path):
+    """'unbiased' does not call for the term 'biased'; a paper title in References does not
+    call for a translated term; the same words in running text do."""
+    strings = {**STRINGS, "en": {**STRINGS["en"], "terms": {"biased_variance": {"term": "biased"}}},
+               "pt": {**STRINGS["pt"], "terms": {"biased_variance": {"term": "enviesada"}}, "forbidden": {}}}
+    docs = tmp_path / "mini"
+    docs.mkdir()
+    (docs / "page.md").write_text("# P { #p }\n\nAn unbiased estimate.\n\n## References { #references }\n\n"
+                                  "- *Reducing a biased thing.* 2015.\n", encoding="utf-8")
+    (docs / "page.pt.md").write_text("# P { #p }\n\nUma estimativa não viesada.\n", encoding="utf-8")
+    for lang in ("it", "zh", "da"):
+        (docs / f"page.{lang}.md").write_text("# P { #p }\n", encoding="utf-8")
+    assert term_violations(docs, strings) == []
+    (docs / "page.md").write_text("# P { #p }\n\nA biased estimate.\n", encoding="utf-8")
+    assert [p for p in term_violations(docs, strings) if "page.pt.md" in p] != []
+
+
 def test_broken_include_fails_the_strict_build_naming_the_page(tmp_path):
     project = tmp_path / "project"
     for part in ["docs", "overrides", "i18n"]:

@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import tempfile
+import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,11 +114,22 @@ def run_block(code: str, filename: str = "<copied block>") -> Run:
         run.printed.setdefault(end, []).extend(lines)
         run.order.extend(lines)
 
-    namespace = {"__name__": "__main__", "__file__": str(Path(tempfile.gettempdir()) / "copied.py"),
-                 "__builtins__": __builtins__, "print": recording_print}
     compiled = compile(code, filename, "exec")
-    with isolated():
-        exec(compiled, namespace)
+    with isolated(), tempfile.TemporaryDirectory() as elsewhere:
+        # The block runs as the __main__ module of a real file, as `python copied.py` would:
+        # a block that starts processes with multiprocessing's "spawn" (torch.distributed,
+        # a fresh TensorFlow) needs its children to import that file to find its functions.
+        # The file lies outside the (empty) working folder.
+        script = Path(elsewhere) / "copied.py"
+        script.write_text(code, encoding="utf-8")
+        main = types.ModuleType("__main__")
+        main.__dict__.update({"__file__": str(script), "__builtins__": __builtins__, "print": recording_print})
+        saved_main = sys.modules["__main__"]
+        sys.modules["__main__"] = main
+        try:
+            exec(compiled, main.__dict__)
+        finally:
+            sys.modules["__main__"] = saved_main
     return run
 
 

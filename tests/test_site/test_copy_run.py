@@ -191,6 +191,17 @@ def test_a_block_runs_in_an_empty_folder():
     assert output_problems('import os\nprint(os.listdir("."))\n#> []\n', run) == []
 
 
+def test_a_block_that_starts_spawned_processes_runs_as_a_script_would():
+    """multiprocessing's "spawn" children import the script to find its functions: the block
+    must run as the __main__ module of a real file, not as anonymous code."""
+    code = ("from concurrent.futures import ProcessPoolExecutor\nfrom multiprocessing import get_context\n\n\n"
+            "def square(x):\n    return x * x\n\n\n"
+            "if __name__ == '__main__':\n"
+            "    with ProcessPoolExecutor(1, mp_context=get_context('spawn')) as pool:\n"
+            "        print(pool.submit(square, 7).result())\n")
+    assert run_block(code).order == ["49"]
+
+
 def test_stale_missing_and_orphan_outputs_are_reported():
     code = 'for i in range(2):\n    print(i)\n    #> 0\n    #> 7\nprint("end")\n'
     problems = output_problems(code, run_block(code))

@@ -12,7 +12,7 @@ MATHJAX := node_modules/mathjax/es5/tex-chtml.js
 export NO_MKDOCS_2_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install serve build test bench bench-folding mutation outputs lock clean
+.PHONY: install serve build test bench bench-folding bench-sync mutation outputs lock clean
 
 install: $(STAMP) $(MATHJAX)
 
@@ -44,6 +44,10 @@ bench: install
 # Inference time of conv + batch norm before and after folding, on this machine.
 bench-folding: install
 	$(PY) scripts/bench_folding.py
+
+# Time per step of synchronized vs plain batch norm with 1, 2 and 4 processes, on this machine.
+bench-sync: install
+	$(PY) scripts/bench_sync_bn.py
 
 # Mutation testing of the reference and the from-scratch layers (mutmut, configured in
 # pyproject.toml); not part of `make test`. Prints killed/total and every survivor.

@@ -31,10 +31,18 @@ def replicas(shards: list, momentum: float = 0.9) -> dict:
         with strategy.scope():
             bn = keras.layers.BatchNormalization(synchronized=synchronized, momentum=momentum)  # (2)!
             bn.build((None, shards[0].shape[1]))
-        step = tf.function(lambda x, bn=bn: strategy.run(lambda v: bn(v, training=True), args=(x,)))
-        outputs = step(inputs)
+
+        def replica_step(x, bn=bn):  # forward, and the gradient of sum(y * [1, 2, 3]) w.r.t. x
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = bn(x, training=True)
+                loss = tf.reduce_sum(y * tf.range(1.0, 4.0))
+            return y, tape.gradient(loss, x)
+
+        outputs, gradients = tf.function(lambda x: strategy.run(replica_step, args=(x,)))(inputs)
         results["synchronized" if synchronized else "plain"] = {
             "y": [y.numpy() for y in strategy.experimental_local_results(outputs)],
+            "dx": [g.numpy() for g in strategy.experimental_local_results(gradients)],
             "moving_mean": [m.numpy() for m in strategy.experimental_local_results(bn.moving_mean.value)],
             "moving_variance": [v.numpy() for v in strategy.experimental_local_results(bn.moving_variance.value)]}
     return results

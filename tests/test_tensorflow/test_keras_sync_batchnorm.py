@@ -1,5 +1,6 @@
 """snippets/tensorflow/keras_sync_batchnorm.py: MirroredStrategy over logical CPUs in a fresh
-process; synchronized=True equals the reference on the concatenated global batch."""
+process; synchronized=True equals the reference on the concatenated global batch (outputs,
+input gradients, moving statistics on every replica)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import time
 import numpy as np
 import pytest
 
-from snippets.reference.batch_norm import batch_norm_train
+from snippets.reference.batch_norm import batch_norm_backward, batch_norm_train
 from snippets.reference.running_stats import update_running_stats
 from tests.numerics import KERAS, RUNNING, assert_close, assert_differs
 from tests.snippet_loader import load_snippet
 
 sync = load_snippet("tensorflow/keras_sync_batchnorm.py")
 SHARDS = {"2 replicas, 6 + 4": (6, 4), "3 replicas, 2 + 5 + 3": (2, 5, 3)}
+DY = np.arange(1.0, 4.0)  # the replicas' dL/dy, per feature
 
 
 @pytest.fixture(scope="module", params=list(SHARDS), ids=list(SHARDS))
@@ -34,6 +36,8 @@ def test_synchronized_equals_the_reference_on_the_global_batch(run):
     mean_ref, var_ref, _ = update_running_stats(np.zeros(3), np.ones(3), stats.mean, stats.var, stats.count,
                                           convention="keras", momentum=0.9)
     assert_close(np.concatenate(results["synchronized"]["y"]), y_ref, "keras synchronized BN y vs global reference", **KERAS)
+    dx_ref, _, _ = batch_norm_backward(np.broadcast_to(DY, batch.shape), np.ones(3), stats)
+    assert_close(np.concatenate(results["synchronized"]["dx"]), dx_ref, "keras synchronized BN dx vs global reference", **KERAS)
     for mean, var in zip(results["synchronized"]["moving_mean"], results["synchronized"]["moving_variance"]):
         # the same on every replica
         assert_close(mean, mean_ref, "keras synchronized BN moving mean vs global reference", **RUNNING)
@@ -45,9 +49,11 @@ def test_synchronized_equals_the_reference_on_the_global_batch(run):
 def test_negative_control_plain_batch_norm_normalizes_each_shard_on_its_own(run):
     batch, shards, results = run
     y_global, _ = batch_norm_train(batch, np.ones(3), np.zeros(3), eps=1e-3, axis=-1)
-    for shard, y in zip(shards, results["plain"]["y"]):
-        assert_close(y, batch_norm_train(shard, np.ones(3), np.zeros(3), eps=1e-3, axis=-1)[0],
-                     "keras plain BN y vs per-shard reference", **KERAS)
+    for shard, y, dx in zip(shards, results["plain"]["y"], results["plain"]["dx"]):
+        y_ref, stats = batch_norm_train(shard, np.ones(3), np.zeros(3), eps=1e-3, axis=-1)
+        assert_close(y, y_ref, "keras plain BN y vs per-shard reference", **KERAS)
+        dx_ref, _, _ = batch_norm_backward(np.broadcast_to(DY, shard.shape), np.ones(3), stats)
+        assert_close(dx, dx_ref, "keras plain BN dx vs per-shard reference", **KERAS)
     assert_differs(np.concatenate(results["plain"]["y"]), y_global, "keras plain BN vs global reference (control)", at_least=0.1)
     means = results["plain"]["moving_mean"]
     assert_differs(means[0], means[1], "keras plain BN: replicas' moving means drift apart (control)", at_least=0.01)

@@ -32,6 +32,7 @@ def replicas(shards: list, momentum: float = 0.9) -> dict:
             bn = keras.layers.BatchNormalization(synchronized=synchronized, momentum=momentum)  # (2)!
             bn.build((None, shards[0].shape[1]))
 
+        @tf.autograph.experimental.do_not_convert  # plain Python, no control flow to convert
         def replica_step(x, bn=bn):  # forward, and the gradient of sum(y * [1, 2, 3]) w.r.t. x
             with tf.GradientTape() as tape:
                 tape.watch(x)

@@ -1,0 +1,40 @@
+"""Every notebook runs from top to bottom in a fresh Jupyter kernel (nbclient), and an error in
+any cell fails the suite. The code cells are the same in every language
+(test_translations.py), so the English notebooks are the ones executed here."""
+
+from __future__ import annotations
+
+import jupytext
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from tests.paths import DOCS, LANGUAGES
+
+TRANSLATED = tuple(f".{lang}.md" for lang in LANGUAGES if lang != "en")
+NOTEBOOKS = sorted(p for p in (DOCS / "notebooks").glob("*.md") if not p.name.endswith(TRANSLATED))
+
+
+def execute(notebook: nbformat.NotebookNode, folder) -> nbformat.NotebookNode:
+    # 120 s per cell: the notebooks' cells take seconds; a hung cell fails instead of blocking CI
+    NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    return notebook
+
+
+def test_the_notebooks_are_found():
+    assert [p.name for p in NOTEBOOKS] == ["bn-step-by-step.md"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_notebook_runs_in_a_fresh_kernel_without_error(path, tmp_path):
+    notebook = execute(jupytext.read(path), tmp_path)
+    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])]
+    assert outputs, f"{path.name}: executed, but no cell produced output"
+    assert [o for o in outputs if o.output_type == "error"] == []
+
+
+def test_a_failing_cell_fails_the_run_with_its_error(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("x / 0")])
+    with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
+        execute(notebook, tmp_path)

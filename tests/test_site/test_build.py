@@ -54,7 +54,17 @@ def test_notebook_pages_are_executed_and_downloadable(built_site):
         assert 'href="bn-step-by-step.ipynb"' in html
         ipynb = page.parent / "bn-step-by-step.ipynb"
         assert ipynb.is_file(), ipynb
-        nbformat.validate(nbformat.read(ipynb, as_version=4))
+        notebook = nbformat.read(ipynb, as_version=4)
+        nbformat.validate(notebook)
+        # the download carries the outputs of the build's run: a reader sees the plot first
+        outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+        assert any("image/png" in o.get("data", {}) for o in outputs), f"{ipynb}: no plot in the download"
+        assert not any(o.output_type == "error" for o in outputs)
+
+
+def test_each_notebook_is_executed_once_per_build_not_once_per_language(built_site):
+    runs = re.findall(r"Executed notebook (.+?) \(code (\w+)\)", built_site.log)
+    assert len(runs) == len({key for _, key in runs}) == 1, runs  # one notebook today, run once
 
 
 def test_chinese_is_segmented_for_search(built_site):

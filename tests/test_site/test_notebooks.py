@@ -4,13 +4,16 @@ any cell fails the suite. The code cells are the same in every language
 
 from __future__ import annotations
 
+import shutil
+
 import jupytext
 import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from tests.paths import DOCS, LANGUAGES
+from tests.conftest import mkdocs_build
+from tests.paths import DOCS, LANGUAGES, ROOT
 
 TRANSLATED = tuple(f".{lang}.md" for lang in LANGUAGES if lang != "en")
 NOTEBOOKS = sorted(p for p in (DOCS / "notebooks").glob("*.md") if not p.name.endswith(TRANSLATED))
@@ -38,3 +41,22 @@ def test_a_failing_cell_fails_the_run_with_its_error(tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("x / 0")])
     with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
         execute(notebook, tmp_path)
+
+
+def test_a_failing_cell_fails_the_build_instead_of_rendering_a_traceback(tmp_path):
+    project = tmp_path / "project"
+    for part in ["docs", "overrides", "i18n"]:
+        shutil.copytree(ROOT / part, project / part)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("!relative $config_dir/snippets", f"{ROOT}/snippets").replace("hooks/", f"{ROOT}/hooks/")
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    notebook = project / "docs/notebooks/bn-step-by-step.md"
+    notebook.write_text(notebook.read_text(encoding="utf-8") + "\n```python\nraise ValueError('cell failed on purpose')\n```\n",
+                        encoding="utf-8")
+
+    build = mkdocs_build(project / "mkdocs.yml", tmp_path / "site")
+
+    assert build.returncode != 0
+    assert "cell failed on purpose" in build.log
+    rendered = tmp_path / "site/notebooks/bn-step-by-step/index.html"
+    assert not rendered.exists() or "Traceback" not in rendered.read_text(encoding="utf-8")

@@ -63,6 +63,14 @@ def assert_close(actual, expected, quantity: str, rtol: float, atol: float) -> f
     return worst
 
 
+def assert_layer_close(label: str, actual, expected, values: dict, sums: dict) -> None:
+    """A normalization layer's (y, dx, dgamma, dbeta) against the reference's: y and dx with
+    the `values` tolerance, dgamma and dbeta (sums over many values) with `sums`. `label`
+    has a {} where the quantity's name goes, e.g. "torch GroupNorm {} (cpu)"."""
+    for name, a, e, tolerance in zip(("y", "dx", "dgamma", "dbeta"), actual, expected, (values, values, sums, sums)):
+        assert_close(a, e, label.format(name), **tolerance)
+
+
 def assert_differs(actual, expected, quantity: str, at_least: float) -> float:
     """Negative control: the two must differ by at least `at_least` somewhere."""
     gap = float(np.abs(to_numpy(actual) - to_numpy(expected)).max())

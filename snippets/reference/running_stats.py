@@ -14,8 +14,6 @@ PyTorch's momentum=None is a cumulative average: factor 1 / num_batches_tracked.
 
 from __future__ import annotations
 
-import numpy as np
-
 from .validation import as_float64
 
 CONVENTIONS = ("pytorch", "keras", "tf_keras_fused")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import torch
 
 from snippets.reference.batch_renorm import batch_renorm_backward, batch_renorm_eval, batch_renorm_train, update_moving_stats
-from tests.numerics import RUNNING, assert_close, for_device, param_grad, to_numpy
+from tests.numerics import RUNNING, assert_close, assert_layer_close, for_device, param_grad, to_numpy
 from tests.snippet_loader import load_snippet
 
 renorm = load_snippet("pytorch/batch_renorm_from_scratch.py")
@@ -32,11 +31,8 @@ def test_forward_backward_and_moving_statistics_match_the_reference(shape, r_max
     y_ref, r, d, stats = batch_renorm_train(to_numpy(x), gamma, beta, mu, sigma, r_max, d_max, eps=1e-3)
     dx_ref, dgamma_ref, dbeta_ref = batch_renorm_backward(to_numpy(dy), gamma, r, d, stats)
     mean_ref, std_ref = update_moving_stats(mu, sigma, stats, eps=1e-3, momentum=1 - layer.momentum)
-    assert_close(y, y_ref, f"scratch torch renorm y ({device.type})", **for_device(device))
-    assert_close(x.grad, dx_ref, f"scratch torch renorm dx ({device.type})", **for_device(device))
-    m = x.numel() // 3
-    assert_close(layer.weight.grad, dgamma_ref, f"scratch torch renorm dgamma ({device.type})", **param_grad(device.type, m))
-    assert_close(layer.bias.grad, dbeta_ref, f"scratch torch renorm dbeta ({device.type})", **param_grad(device.type, m))
+    assert_layer_close(f"scratch torch renorm {{}} ({device.type})", (y, x.grad, layer.weight.grad, layer.bias.grad),
+                       (y_ref, dx_ref, dgamma_ref, dbeta_ref), for_device(device), param_grad(device.type, x.numel() // 3))
     assert_close(layer.running_mean, mean_ref, f"scratch torch renorm moving mean ({device.type})", **RUNNING)
     assert_close(layer.running_std, std_ref, f"scratch torch renorm moving std ({device.type})", **RUNNING)
     layer.eval()

@@ -7,7 +7,7 @@ import torch
 
 from snippets.reference.batch_norm import batch_norm_backward, batch_norm_eval, batch_norm_train
 from snippets.reference.running_stats import update_running_stats
-from tests.numerics import RUNNING, assert_close, for_device, param_grad
+from tests.numerics import RUNNING, assert_close, assert_layer_close, for_device, param_grad
 from tests.snippet_loader import load_snippet
 
 snippet = load_snippet("pytorch/batchnorm_from_scratch.py")
@@ -36,11 +36,8 @@ def test_training_forward_backward_and_running_stats(layer, shape, device):
     x64 = x.detach().cpu().double().numpy()  # the float32 values, exactly, in float64
     y_ref, stats = batch_norm_train(x64, gamma, beta, eps=1e-5, axis=1)
     dx_ref, dgamma_ref, dbeta_ref = batch_norm_backward(dy.cpu().double().numpy(), gamma, stats)
-    tol = for_device(device)
-    assert_close(y, y_ref, f"torch {layer} BN y ({device.type})", **tol)
-    assert_close(x.grad, dx_ref, f"torch {layer} BN dx ({device.type})", **tol)
-    assert_close(bn.weight.grad, dgamma_ref, f"torch {layer} BN dgamma ({device.type})", **param_grad(device.type, stats.count))
-    assert_close(bn.bias.grad, dbeta_ref, f"torch {layer} BN dbeta ({device.type})", **param_grad(device.type, stats.count))
+    assert_layer_close(f"torch {layer} BN {{}} ({device.type})", (y, x.grad, bn.weight.grad, bn.bias.grad),
+                       (y_ref, dx_ref, dgamma_ref, dbeta_ref), for_device(device), param_grad(device.type, stats.count))
 
     mean_ref, var_ref, _ = update_running_stats([0.0] * channels, [1.0] * channels, stats.mean, stats.var, stats.count, "pytorch", 0.1)
     assert_close(bn.running_mean, mean_ref, f"torch {layer} running_mean ({device.type})", **RUNNING)
@@ -50,7 +47,7 @@ def test_training_forward_backward_and_running_stats(layer, shape, device):
     x_eval = torch.randn(shape, device=device)
     eval_ref = batch_norm_eval(x_eval.cpu().double().numpy(), bn.running_mean.cpu().double().numpy(),
                                bn.running_var.cpu().double().numpy(), gamma, beta)
-    assert_close(bn(x_eval), eval_ref, f"torch {layer} BN eval y ({device.type})", **tol)
+    assert_close(bn(x_eval), eval_ref, f"torch {layer} BN eval y ({device.type})", **for_device(device))
 
 
 def test_compare_reports_a_tiny_difference(device):

@@ -8,7 +8,7 @@ import torch
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 from snippets.reference.fold import fold_batch_norm
-from tests.numerics import FLOAT64, assert_close, assert_differs, for_device, to_numpy
+from tests.numerics import assert_close, assert_differs, for_device, to_numpy
 from tests.snippet_loader import load_snippet
 
 utility = load_snippet("pytorch/fuse_conv_bn_utility.py")

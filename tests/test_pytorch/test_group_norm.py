@@ -8,7 +8,7 @@ import torch
 
 from snippets.reference.group_norm import group_norm, group_norm_backward
 from snippets.reference.layer_norm import layer_norm
-from tests.numerics import assert_close, assert_differs, for_device, param_grad, to_numpy
+from tests.numerics import assert_close, assert_differs, assert_layer_close, for_device, param_grad, to_numpy
 
 
 @pytest.mark.parametrize("shape, groups", [((4, 6, 5, 5), 3), ((3, 8, 7), 2), ((2, 4, 3, 3, 3), 4), ((5, 6, 4, 4), 1)], ids=str)
@@ -23,11 +23,9 @@ def test_forward_and_backward_match_the_reference(shape, groups, device):
     gamma, beta = to_numpy(gn.weight), to_numpy(gn.bias)
     y_ref, x_hat, var = group_norm(to_numpy(x), gamma, beta, groups, eps=1e-5)
     dx_ref, dgamma_ref, dbeta_ref = group_norm_backward(to_numpy(dy), x_hat, var, gamma, groups)
-    assert_close(gn(x), y_ref, f"torch GroupNorm y ({device.type})", **for_device(device))
-    assert_close(x.grad, dx_ref, f"torch GroupNorm dx ({device.type})", **for_device(device))
     per_channel = x.numel() // shape[1]  # dgamma, dbeta: sums over samples and positions
-    assert_close(gn.weight.grad, dgamma_ref, f"torch GroupNorm dgamma ({device.type})", **param_grad(device.type, per_channel))
-    assert_close(gn.bias.grad, dbeta_ref, f"torch GroupNorm dbeta ({device.type})", **param_grad(device.type, per_channel))
+    assert_layer_close(f"torch GroupNorm {{}} ({device.type})", (gn(x), x.grad, gn.weight.grad, gn.bias.grad),
+                       (y_ref, dx_ref, dgamma_ref, dbeta_ref), for_device(device), param_grad(device.type, per_channel))
 
 
 # snippets/pytorch/group_norm.py: what the page's table and prose say about nn.GroupNorm.

@@ -8,7 +8,7 @@ import torch
 
 from snippets.reference.instance_norm import instance_norm, instance_norm_backward
 from snippets.reference.running_stats import update_running_stats
-from tests.numerics import RUNNING, assert_close, assert_differs, for_device, param_grad, to_numpy
+from tests.numerics import RUNNING, assert_close, assert_differs, assert_layer_close, for_device, param_grad, to_numpy
 
 
 @pytest.mark.parametrize("layer, shape", [(torch.nn.InstanceNorm1d, (3, 4, 9)), (torch.nn.InstanceNorm2d, (2, 3, 8, 8)),
@@ -24,11 +24,9 @@ def test_forward_and_backward_match_the_reference(layer, shape, device):
     gamma, beta = to_numpy(inorm.weight), to_numpy(inorm.bias)
     y_ref, x_hat, var = instance_norm(to_numpy(x), gamma, beta, eps=1e-5)
     dx_ref, dgamma_ref, dbeta_ref = instance_norm_backward(to_numpy(dy), x_hat, var, gamma)
-    assert_close(inorm(x), y_ref, f"torch InstanceNorm y ({device.type})", **for_device(device))
-    assert_close(x.grad, dx_ref, f"torch InstanceNorm dx ({device.type})", **for_device(device))
     per_channel = x.numel() // shape[1]
-    assert_close(inorm.weight.grad, dgamma_ref, f"torch InstanceNorm dgamma ({device.type})", **param_grad(device.type, per_channel))
-    assert_close(inorm.bias.grad, dbeta_ref, f"torch InstanceNorm dbeta ({device.type})", **param_grad(device.type, per_channel))
+    assert_layer_close(f"torch InstanceNorm {{}} ({device.type})", (inorm(x), x.grad, inorm.weight.grad, inorm.bias.grad),
+                       (y_ref, dx_ref, dgamma_ref, dbeta_ref), for_device(device), param_grad(device.type, per_channel))
 
 
 # snippets/pytorch/instance_norm.py: what the page says about the defaults.

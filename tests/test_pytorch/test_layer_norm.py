@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from snippets.reference.layer_norm import layer_norm, layer_norm_backward
-from tests.numerics import assert_close, assert_differs, for_device, param_grad
+from tests.numerics import assert_close, assert_differs, assert_layer_close, for_device, param_grad
 
 
 @pytest.mark.parametrize("normalized_shape", [(16,), (7, 16)], ids=str)
@@ -23,11 +23,9 @@ def test_layer_norm_forward_and_backward(normalized_shape, device):
     gamma, beta = ln.weight.detach().cpu().double().numpy(), ln.bias.detach().cpu().double().numpy()
     y_ref, x_hat, var = layer_norm(x.detach().cpu().double().numpy(), gamma, beta, eps=1e-5, normalized_ndim=k)
     dx_ref, dgamma_ref, dbeta_ref = layer_norm_backward(dy.cpu().double().numpy(), x_hat, var, gamma, normalized_ndim=k)
-    assert_close(ln(x), y_ref, f"torch LayerNorm y ({device.type})", **for_device(device))
-    assert_close(x.grad, dx_ref, f"torch LayerNorm dx ({device.type})", **for_device(device))
     batch = x.numel() // ln.weight.numel()
-    assert_close(ln.weight.grad, dgamma_ref, f"torch LayerNorm dgamma ({device.type})", **param_grad(device.type, batch))
-    assert_close(ln.bias.grad, dbeta_ref, f"torch LayerNorm dbeta ({device.type})", **param_grad(device.type, batch))
+    assert_layer_close(f"torch LayerNorm {{}} ({device.type})", (ln(x), x.grad, ln.weight.grad, ln.bias.grad),
+                       (y_ref, dx_ref, dgamma_ref, dbeta_ref), for_device(device), param_grad(device.type, batch))
 
 
 # snippets/pytorch/layer_norm.py: what the page's table and prose say about nn.LayerNorm.

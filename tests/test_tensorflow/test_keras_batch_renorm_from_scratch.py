@@ -7,7 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from snippets.reference.batch_renorm import batch_renorm_backward, batch_renorm_eval, batch_renorm_train, update_moving_stats
-from tests.numerics import KERAS, RUNNING, assert_close, assert_differs
+from tests.numerics import KERAS, RUNNING, assert_close, assert_differs, assert_layer_close
 from tests.snippet_loader import load_snippet
 from tests.test_tensorflow.gradients import forward_backward
 
@@ -29,10 +29,7 @@ def test_scratch_layer_matches_the_reference(tf_device):
     y_ref, r, d, stats = batch_renorm_train(x.numpy(), gamma, beta, mu, sigma, 1.5, 0.5, eps=1e-3, axis=-1)
     dx_ref, dgamma_ref, dbeta_ref = batch_renorm_backward(dy.numpy(), gamma, r, d, stats)
     mean_ref, std_ref = update_moving_stats(mu, sigma, stats, eps=1e-3, momentum=0.99)
-    assert_close(y, y_ref, "scratch keras renorm y", **KERAS)
-    assert_close(dx, dx_ref, "scratch keras renorm dx", **KERAS)
-    assert_close(dgamma, dgamma_ref, "scratch keras renorm dgamma", **KERAS)
-    assert_close(dbeta, dbeta_ref, "scratch keras renorm dbeta", **KERAS)
+    assert_layer_close("scratch keras renorm {}", (y, dx, dgamma, dbeta), (y_ref, dx_ref, dgamma_ref, dbeta_ref), KERAS, KERAS)
     assert_close(layer.moving_mean, mean_ref, "scratch keras renorm moving mean", **RUNNING)
     assert_close(layer.moving_std, std_ref, "scratch keras renorm moving std", **RUNNING)
     eval_ref = batch_renorm_eval(x.numpy(), np.asarray(layer.moving_mean), np.asarray(layer.moving_std), gamma, beta, axis=-1)

@@ -9,8 +9,9 @@ import tensorflow as tf
 
 from snippets.reference.batch_norm import batch_norm_backward, batch_norm_eval, batch_norm_train
 from snippets.reference.running_stats import DEFAULT_MOMENTUM, update_running_stats
-from tests.numerics import KERAS, RUNNING, assert_close
+from tests.numerics import KERAS, RUNNING, assert_close, assert_layer_close
 from tests.snippet_loader import load_snippet
+from tests.test_tensorflow.gradients import forward_backward
 
 snippet = load_snippet("tensorflow/keras_batchnorm_from_scratch.py")
 
@@ -28,18 +29,11 @@ def test_training_step_gradients_and_inference(layer, shape, tf_device):
     bn.beta.assign(rng.standard_normal(channels).astype("float32"))
     gamma, beta = np.asarray(bn.gamma, np.float64), np.asarray(bn.beta, np.float64)
 
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = bn(x, training=True)
-        loss = tf.reduce_sum(y * dy)  # so dL/dy = dy
-    dx, dgamma, dbeta = tape.gradient(loss, [x, bn.gamma, bn.beta])
+    y, dx, dgamma, dbeta = forward_backward(lambda v: bn(v, training=True), x, dy, [bn.gamma, bn.beta])  # dL/dy = dy
 
     y_ref, stats = batch_norm_train(x.numpy(), gamma, beta, eps=1e-3, axis=-1)
     dx_ref, dgamma_ref, dbeta_ref = batch_norm_backward(dy.numpy(), gamma, stats)
-    assert_close(y, y_ref, f"keras {layer} BN y", **KERAS)
-    assert_close(dx, dx_ref, f"keras {layer} BN dx", **KERAS)
-    assert_close(dgamma, dgamma_ref, f"keras {layer} BN dgamma", **KERAS)
-    assert_close(dbeta, dbeta_ref, f"keras {layer} BN dbeta", **KERAS)
+    assert_layer_close(f"keras {layer} BN {{}}", (y, dx, dgamma, dbeta), (y_ref, dx_ref, dgamma_ref, dbeta_ref), KERAS, KERAS)
 
     mean_ref, var_ref, _ = update_running_stats(np.zeros(channels), np.ones(channels), stats.mean, stats.var, stats.count, "keras", 0.99)
     assert_close(bn.moving_mean, mean_ref, f"keras {layer} moving_mean", **RUNNING)

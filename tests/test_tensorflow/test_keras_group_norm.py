@@ -9,7 +9,7 @@ import tensorflow as tf
 
 from snippets.reference.group_norm import group_norm, group_norm_backward
 from snippets.reference.layer_norm import layer_norm
-from tests.numerics import KERAS, assert_close, assert_differs
+from tests.numerics import KERAS, assert_close, assert_differs, assert_layer_close
 from tests.test_tensorflow.gradients import forward_backward
 
 
@@ -37,10 +37,8 @@ def test_forward_and_backward_match_the_reference(shape, groups, tf_device):
     y, dx, dgamma, dbeta = forward_backward(gn, x, dy, [gn.gamma, gn.beta])
     y_ref, x_hat, var = group_norm(x.numpy(), gamma, beta, groups, eps=1e-3, axis=-1)
     dx_ref, dgamma_ref, dbeta_ref = group_norm_backward(dy.numpy(), x_hat, var, gamma, groups, eps=1e-3, axis=-1)
-    assert_close(y, y_ref, f"keras GroupNormalization y (groups={groups})", **KERAS)
-    assert_close(dx, dx_ref, f"keras GroupNormalization dx (groups={groups})", **KERAS)
-    assert_close(dgamma, dgamma_ref, f"keras GroupNormalization dgamma (groups={groups})", **KERAS)
-    assert_close(dbeta, dbeta_ref, f"keras GroupNormalization dbeta (groups={groups})", **KERAS)
+    assert_layer_close(f"keras GroupNormalization {{}} (groups={groups})", (y, dx, dgamma, dbeta),
+                       (y_ref, dx_ref, dgamma_ref, dbeta_ref), KERAS, KERAS)
     assert np.array_equal(np.asarray(gn(x, training=True)), np.asarray(y))  # no training mode
 
 

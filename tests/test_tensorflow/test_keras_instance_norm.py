@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 
 from snippets.reference.instance_norm import instance_norm, instance_norm_backward
-from tests.numerics import KERAS, assert_close, assert_differs
+from tests.numerics import KERAS, assert_close, assert_differs, assert_layer_close
 from tests.test_tensorflow.gradients import forward_backward
 
 
@@ -26,10 +26,8 @@ def test_groups_minus_one_matches_the_instance_norm_reference(shape, tf_device):
     y, dx, dgamma, dbeta = forward_backward(inorm, x, dy, [inorm.gamma, inorm.beta])
     y_ref, x_hat, var = instance_norm(x.numpy(), gamma, beta, eps=1e-3, axis=-1)
     dx_ref, dgamma_ref, dbeta_ref = instance_norm_backward(dy.numpy(), x_hat, var, gamma, eps=1e-3, axis=-1)
-    assert_close(y, y_ref, "keras GroupNormalization(groups=-1) y", **KERAS)
-    assert_close(dx, dx_ref, "keras GroupNormalization(groups=-1) dx", **KERAS)
-    assert_close(dgamma, dgamma_ref, "keras GroupNormalization(groups=-1) dgamma", **KERAS)
-    assert_close(dbeta, dbeta_ref, "keras GroupNormalization(groups=-1) dbeta", **KERAS)
+    assert_layer_close("keras GroupNormalization(groups=-1) {}", (y, dx, dgamma, dbeta),
+                       (y_ref, dx_ref, dgamma_ref, dbeta_ref), KERAS, KERAS)
 
 
 def test_without_center_and_scale_there_are_no_weights_and_training_changes_nothing(tf_device):

@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 
 from snippets.reference.layer_norm import layer_norm, layer_norm_backward
-from tests.numerics import KERAS, assert_close, assert_differs
+from tests.numerics import KERAS, assert_differs, assert_layer_close
 from tests.test_tensorflow.gradients import forward_backward
 
 
@@ -36,10 +36,8 @@ def test_forward_and_backward_match_the_reference(shape, axis, tf_device):
     y, dx, dgamma, dbeta = forward_backward(ln, x, dy, [ln.gamma, ln.beta])
     y_ref, x_hat, var = layer_norm(x.numpy(), gamma, beta, eps=1e-3, normalized_ndim=k)
     dx_ref, dgamma_ref, dbeta_ref = layer_norm_backward(dy.numpy(), x_hat, var, gamma, eps=1e-3, normalized_ndim=k)
-    assert_close(y, y_ref, f"keras LayerNormalization y ({axis})", **KERAS)
-    assert_close(dx, dx_ref, f"keras LayerNormalization dx ({axis})", **KERAS)
-    assert_close(dgamma, dgamma_ref, f"keras LayerNormalization dgamma ({axis})", **KERAS)
-    assert_close(dbeta, dbeta_ref, f"keras LayerNormalization dbeta ({axis})", **KERAS)
+    assert_layer_close(f"keras LayerNormalization {{}} ({axis})", (y, dx, dgamma, dbeta),
+                       (y_ref, dx_ref, dgamma_ref, dbeta_ref), KERAS, KERAS)
     assert np.array_equal(np.asarray(ln(x, training=True)), np.asarray(y))  # no training mode
 
 

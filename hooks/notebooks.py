@@ -16,18 +16,30 @@
    a Mermaid loader importing from a CDN. The site loads MathJax 3 itself and has no
    Mermaid diagrams, so both are removed; tests/test_site/test_offline.py checks it.
    So is a stray <style> that mkdocs-jupyter adds when it renders an .ipynb.
-5. No per-cell copy buttons: a notebook cell depends on the cells above it, so copied
+5. Figures: a plotting cell carries its alt text in its metadata (jupytext: ```python alt="…"),
+   written in the page's language, since the code itself is shared; nbconvert would write
+   "No description has been provided for this image", so the alt is put on the <img> here,
+   and a plot without alt text fails the build. Each image gets its pixel size
+   (width/height) so the page does not shift when it loads.
+6. Links: notebook Markdown links to entries relatively (../../batch-normalization/), which
+   works on every language's page; the download gets them as absolute URLs.
+7. No per-cell copy buttons: a notebook cell depends on the cells above it, so copied
    alone it does not run, and every copy button on this site promises a complete program
    (tests/test_site/test_copy_run.py). Readers download the whole .ipynb instead.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
+import os
 import re
-import tempfile
+import struct
+import time
+from html import escape
 from pathlib import Path
+from urllib.parse import urljoin
 
 import jupytext
 import nbformat
@@ -38,7 +50,10 @@ from nbclient import NotebookClient
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 NOTEBOOK_DIR = "notebooks/"
-EXECUTED_DIR = Path(__file__).resolve().parent.parent / ".cache" / "notebooks-executed"
+ROOT = Path(__file__).resolve().parent.parent
+EXECUTED_DIR = ROOT / ".cache" / "notebooks-executed"
+DEFAULT_ALT = "No description has been provided for this image"
+RELATIVE_LINK = re.compile(r"\]\((\.\./[^)\s]*)\)")
 _executed: dict[str, nbformat.NotebookNode] = {}  # code hash -> executed notebook, for this build
 _pages: dict[str, nbformat.NotebookNode] = {}  # page src_uri -> its notebook with outputs
 NBCONVERT_LOADERS = [
@@ -75,12 +90,54 @@ def executed(notebook: nbformat.NotebookNode, name: str) -> nbformat.NotebookNod
     """The notebook run once with nbclient, per distinct code (any language's copy)."""
     key = hashlib.sha256("\x00".join(_code(notebook)).encode()).hexdigest()[:16]
     if key not in _executed:
-        with tempfile.TemporaryDirectory() as folder:  # the kernel starts in an empty folder
-            run = nbformat.from_dict(notebook)
-            NotebookClient(run, timeout=300, kernel_name="python3", resources={"metadata": {"path": folder}}).execute()
-        log.info("Executed notebook %s (code %s) once for every language", name, key)
+        run, start = nbformat.from_dict(notebook), time.perf_counter()
+        execute(run)
+        seconds = time.perf_counter() - start
+        log.info("Executed notebook %s (code %s) once for every language in %.1f s", name, key, seconds)
         _executed[key] = run
     return _executed[key]
+
+
+def execute(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Run every cell in a fresh kernel, as a reader would: in the repository's root folder
+    (the cells import `snippets`), without the TensorFlow log setting `make` exports (the
+    notebook must set it itself). A failing cell raises CellExecutionError."""
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
+    client.execute(env=env)
+    return notebook
+
+
+def png_size(data: str) -> tuple[int, int]:
+    """Width and height of a base64 PNG, from its IHDR chunk."""
+    head = base64.b64decode(data[:44])  # 33 bytes: signature, IHDR length and type, size
+    return struct.unpack(">II", head[16:24])
+
+
+def sized(outputs: list) -> list:
+    for output in outputs:
+        if "image/png" in output.get("data", {}):
+            width, height = png_size(output.data["image/png"])
+            output.setdefault("metadata", {})["image/png"] = {"width": width, "height": height}
+    return outputs
+
+
+def alt_texts(notebook: nbformat.NotebookNode, name: str) -> list[str]:
+    """One alt text per image output, in order; a plot without one fails the build."""
+    texts = []
+    for cell in notebook.cells:
+        images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+        if images and not cell.metadata.get("alt"):
+            raise ValueError(f"{name}: a cell that plots has no alt text (```python alt=\"…\")")
+        texts += [cell.metadata.get("alt")] * len(images)
+    return texts
+
+
+def absolute_links(notebook: nbformat.NotebookNode, page_url: str) -> nbformat.NotebookNode:
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = RELATIVE_LINK.sub(lambda m: f"]({urljoin(page_url, m.group(1))})", cell.source)
+    return notebook
 
 
 def with_outputs(path: str) -> nbformat.NotebookNode:
@@ -88,7 +145,7 @@ def with_outputs(path: str) -> nbformat.NotebookNode:
     notebook = jupytext.read(path)
     runs = [cell for cell in executed(notebook, Path(path).name.split(".")[0]).cells if cell.cell_type == "code"]
     for cell, run in zip((c for c in notebook.cells if c.cell_type == "code"), runs):
-        cell.outputs, cell.execution_count = run.outputs, run.execution_count
+        cell.outputs, cell.execution_count = sized(run.outputs), run.execution_count
     return notebook
 
 
@@ -110,7 +167,7 @@ def on_page_context(context, page: Page, config: MkDocsConfig, nav):
         name = Path(page.file.src_uri).name.split(".")[0] + ".ipynb"
         target = Path(page.file.abs_dest_path).parent / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(_pages[page.file.src_uri], target)
+        nbformat.write(absolute_links(nbformat.from_dict(_pages[page.file.src_uri]), page.canonical_url), target)
         page.meta["ipynb"] = name
     return context
 
@@ -119,4 +176,10 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if is_notebook(page):
         for loader in NBCONVERT_LOADERS:
             output = loader.sub("", output)
+        texts = alt_texts(_pages[page.file.src_uri], page.file.src_uri)
+        rendered = output.count(f'alt="{DEFAULT_ALT}"')
+        if rendered != len(texts):
+            raise ValueError(f"{page.file.src_uri}: {rendered} images rendered for {len(texts)} alt texts")
+        alts = iter(texts)
+        output = re.sub(f'alt="{DEFAULT_ALT}"', lambda _: f'alt="{escape(next(alts), quote=True)}"', output)
     return output

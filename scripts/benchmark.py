@@ -2,6 +2,7 @@
 
 - set-up: `make install` on an installed machine (must install nothing)
 - strict build of all languages: cold (notebook cache empty, notebooks executed) and warm
+- notebooks: each one's execution time in the cold build, and each download's size
 - test suite: `pytest` wall time
 - page weight: each built page's HTML plus the local scripts, stylesheets and images it
   references (MathJax's fonts load on demand and are not counted)
@@ -27,9 +28,11 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
 RESOURCE = re.compile(r'<(?:script|img)[^>]*\ssrc="([^"]+)"|<link[^>]*\shref="([^"]+)"[^>]*rel="stylesheet"|<link[^>]*rel="stylesheet"[^>]*\shref="([^"]+)"')
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], log: list[str] | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run = subprocess.run(command, cwd=ROOT, env=ENV, check=True, capture_output=True, text=True)
+    if log is not None:
+        log.append(run.stdout + run.stderr)
     return time.perf_counter() - start
 
 
@@ -55,7 +58,11 @@ def main() -> None:
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict"]
     with tempfile.TemporaryDirectory() as tmp:
         shutil.rmtree(ROOT / ".cache" / "mkdocs-jupyter", ignore_errors=True)
-        results["build_cold_s"] = timed([*mkdocs, "-d", tmp])
+        log: list[str] = []
+        results["build_cold_s"] = timed([*mkdocs, "-d", tmp], log)
+        results["notebook_execution_s"] = {
+            name: float(seconds) for name, seconds in re.findall(r"Executed notebook (\S+) .*? in ([\d.]+) s", log[0])
+        }
         results["build_warm_s"] = timed([*mkdocs, "-d", tmp])
         site = Path(tmp)
         weights = {}
@@ -68,6 +75,9 @@ def main() -> None:
         results["largest_parts_bn_page"] = dict(
             sorted(weights["batch-normalization/index.html"]["parts"].items(), key=lambda kv: -kv[1])[:5]
         )
+        results["notebook_download_bytes"] = {
+            p.relative_to(site).as_posix(): p.stat().st_size for p in sorted(site.glob("notebooks/*/*.ipynb"))
+        }
         results["site_bytes"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     if "--skip-suite" not in sys.argv:
         results["test_suite_s"] = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
@@ -79,6 +89,10 @@ def main() -> None:
     for key in ["make_install_rerun_s", "build_cold_s", "build_warm_s", "test_suite_s"]:
         if key in results:
             print(f"| {key} | {results[key]:.1f} s |")
+    for name, seconds in results["notebook_execution_s"].items():
+        print(f"| notebook {name}: execution | {seconds:.1f} s |")
+    for name, size in results["notebook_download_bytes"].items():
+        print(f"| download {name} | {size / 1024:.0f} KiB |")
     print(f"| site size | {results['site_bytes'] / 1e6:.1f} MB |")
     for page, size in results["page_weight_bytes"].items():
         print(f"| weight {page} | {size / 1024:.0f} KiB |")

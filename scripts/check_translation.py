@@ -1,5 +1,5 @@
 """Check one language's pages against English: missing pages, heading ids, includes,
-formulas, term base. Usage: .venv/bin/python scripts/check_translation.py pt
+formulas, term base; for notebooks, code cells, figure alt texts and captions. Usage: .venv/bin/python scripts/check_translation.py pt
 (The test suite runs the same checks for every language.)"""
 
 import sys
@@ -11,6 +11,7 @@ from tests.paths import DOCS, LANGUAGES, load_strings  # noqa: E402
 from tests.test_site.checks import (  # noqa: E402
     math_mismatches,
     missing_translations,
+    notebook_mismatches,
     structure_mismatches,
     term_violations,
 )
@@ -18,7 +19,7 @@ from tests.test_site.checks import (  # noqa: E402
 
 def main(locale: str) -> int:
     strings = {lang: load_strings(lang) for lang in LANGUAGES}
-    problems = missing_translations(DOCS) + structure_mismatches(DOCS) + math_mismatches(DOCS) + term_violations(DOCS, strings)
+    problems = missing_translations(DOCS) + structure_mismatches(DOCS) + math_mismatches(DOCS) + term_violations(DOCS, strings) + notebook_mismatches(DOCS, strings)
     mine = [p for p in problems if f".{locale}.md" in p.split(":")[0]]
     print("\n".join(mine) or f"{locale}: no problems")
     return 1 if mine else 0

@@ -121,13 +121,28 @@ def math_mismatches(docs: Path) -> list[str]:
     return problems
 
 
+LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+
+
+def english_uses(english_text: str, english: dict, english_terms: dict) -> bool:
+    """Does the (lower-cased) English text use this term on its own? Longer terms that
+    contain it, and the phrases listed under its `except:`, do not count."""
+    term = english["term"].lower()
+    longer = [t["term"].lower() for t in english_terms.values() if term in t["term"].lower() and t["term"].lower() != term]
+    for phrase in sorted([*longer, *(p.lower() for p in english.get("except", []))], key=len, reverse=True):
+        english_text = english_text.replace(phrase, " ")
+    return re.search(r"(?<!\w)" + re.escape(term), english_text) is not None
+
+
 def term_violations(docs: Path, strings: dict[str, dict]) -> list[str]:
     """Forbidden variants anywhere in a language's pages; canonical terms where English uses them."""
     problems = []
     english_terms = strings[DEFAULT_LANGUAGE]["terms"]
     for source in english_pages(docs):
         # Paper titles in References stay in English: they do not call for a translated term.
-        english_text = " ".join(source.read_text(encoding="utf-8").split("{ #references }")[0].split()).lower()
+        # Link targets are addresses, not prose: "internal-covariate-shift/" does not use "shift".
+        english_text = LINK_TARGET.sub("]", source.read_text(encoding="utf-8").split("{ #references }")[0])
+        english_text = " ".join(english_text.split()).lower()
         for locale in LANGUAGES:
             target = page_path(docs, source, locale)
             if not target.is_file():
@@ -147,8 +162,9 @@ def term_violations(docs: Path, strings: dict[str, dict]) -> list[str]:
                 continue
             flat = " ".join(text.split()).lower()  # a term may wrap across lines
             for key, english in english_terms.items():
-                # a whole word at its start: "biased" is not in "unbiased"
-                if not re.search(r"(?<!\w)" + re.escape(english["term"].lower()), english_text):
+                # a whole word at its start: "biased" is not in "unbiased"; not inside a longer
+                # term or phrase ("shift" in "internal covariate shift"), see english_uses()
+                if not english_uses(english_text, english, english_terms):
                     continue
                 accepted = [terms[key]["term"], *terms[key].get("also", [])]
                 if not any(form.lower() in flat for form in accepted):
@@ -156,4 +172,49 @@ def term_violations(docs: Path, strings: dict[str, dict]) -> list[str]:
                         f"{target}: the English page uses '{english['term']}' but this page "
                         f"never uses the term base's '{terms[key]['term']}'"
                     )
+    return problems
+
+
+NOTEBOOK_HEADING = re.compile(r'<h2 id="([^"]+)">')
+NOTEBOOK_LINK = re.compile(r"\]\((\.\./[^)\s]*)\)")
+
+
+def notebook_outline(path: Path, figure: str) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """Code cells, heading ids, link targets, alt texts, and problems with figure captions:
+    every cell with an alt text (a plot) is followed by a Markdown cell "**<Figure> N.** …"."""
+    import jupytext
+
+    cells = jupytext.read(path).cells
+    text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    code = [c.source for c in cells if c.cell_type == "code"]
+    alts = [c.metadata.get("alt", "") for c in cells if c.cell_type == "code" and "alt" in c.metadata]
+    problems = []
+    for number, index in enumerate((i for i, c in enumerate(cells) if "alt" in c.metadata), start=1):
+        after = cells[index + 1] if index + 1 < len(cells) else None
+        if after is None or after.cell_type != "markdown" or not after.source.startswith(f"**{figure} {number}.**"):
+            problems.append(f"{path}: plot {number} is not followed by a caption starting **{figure} {number}.**")
+        if not cells[index].metadata["alt"].strip():
+            problems.append(f"{path}: plot {number} has an empty alt text")
+    return code, NOTEBOOK_HEADING.findall(text), sorted(NOTEBOOK_LINK.findall(text)), alts, problems
+
+
+def notebook_mismatches(docs: Path, strings: dict[str, dict], notebooks: str = "notebooks") -> list[str]:
+    """Notebooks: identical code cells, heading ids and link targets in every language;
+    alt text and numbered captions for every plot, in the page's language."""
+    problems = []
+    for source in english_pages(docs / notebooks):
+        code, ids, links, alts, own = notebook_outline(source, strings[DEFAULT_LANGUAGE]["ui"]["figure"])
+        problems += own
+        for target in existing_translations(docs / notebooks, source):
+            locale = target.suffixes[-2].lstrip(".")
+            t_code, t_ids, t_links, t_alts, t_own = notebook_outline(target, strings[locale]["ui"]["figure"])
+            problems += t_own
+            if t_code != code:
+                problems.append(f"{target}: code cells differ from {source}")
+            if t_ids != ids:
+                problems.append(f"{target}: heading ids {t_ids} differ from {source}: {ids}")
+            if t_links != links:
+                problems.append(f"{target}: links {t_links} differ from {source}: {links}")
+            if len(t_alts) != len(alts) or any(a == b for a, b in zip(t_alts, alts)):
+                problems.append(f"{target}: every plot needs its own alt text in this language")
     return problems

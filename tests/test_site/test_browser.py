@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.paths import LANGUAGES, SNIPPETS
+from tests.paths import DOCS, LANGUAGES, NOTEBOOKS, SNIPPETS
 from tests.test_site.code_blocks import copied_text
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -159,12 +159,21 @@ def test_blocks_that_do_not_run_alone_have_no_copy_button(page, server, path):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_notebook_page_renders_its_math_and_plot(page, server, lang):
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_page_renders_its_math_and_plots(page, server, lang, name):
+    plots = (DOCS / "notebooks" / f"{name}.md").read_text(encoding="utf-8").count('```python alt="')
     prefix = "" if lang == "en" else f"/{lang}"
-    page.goto(f"{server}{prefix}/notebooks/bn-step-by-step/")
+    page.goto(f"{server}{prefix}/notebooks/{name}/")
     page.wait_for_function("document.querySelectorAll('.jp-RenderedMarkdown mjx-container').length >= 3")
     assert page.locator("mjx-merror").count() == 0
-    assert page.locator(".jp-OutputArea img[src^='data:image/png']").count() == 1
+    images = page.locator(".jp-OutputArea img[src^='data:image/png']")
+    assert images.count() == plots
+    column = page.locator("article.md-content__inner").bounding_box()["width"]
+    for i in range(plots):  # decoded, within the content column, not stretched by its width/height
+        box = images.nth(i).bounding_box()
+        natural = images.nth(i).evaluate("img => img.complete ? img.naturalWidth / img.naturalHeight : 0")
+        assert 0 < box["width"] <= column
+        assert box["width"] / box["height"] == pytest.approx(natural, rel=0.02)
     assert page.locator("a.md-button[download][href$='.ipynb']").count() == 1
     assert page.problems == []
 

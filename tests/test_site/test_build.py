@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
+import jupytext
 import nbformat
+from bs4 import BeautifulSoup
 
-from tests.paths import LANGUAGES
+from tests.paths import DOCS, LANGUAGES, NOTEBOOKS
 
 LANGUAGE_ROOTS = {lang: ("" if lang == "en" else f"{lang}/") for lang in LANGUAGES}
 
@@ -45,14 +48,19 @@ def test_each_language_gets_its_own_site_name(built_site):
         assert load_strings(lang)["site"]["name"] in html
 
 
-def test_notebook_pages_are_executed_and_downloadable(built_site):
+def notebook_pages(site):
     for lang, prefix in LANGUAGE_ROOTS.items():
-        page = built_site.site / prefix / "notebooks/bn-step-by-step/index.html"
+        for name in NOTEBOOKS:
+            yield lang, name, site / prefix / f"notebooks/{name}/index.html"
+
+
+def test_notebook_pages_are_executed_and_downloadable(built_site):
+    for _, name, page in notebook_pages(built_site.site):
         html = page.read_text(encoding="utf-8")
         assert re.search(r'<img[^>]+src="data:image/png;base64,', html), f"{page}: no executed plot"
         assert "Traceback" not in html
-        assert 'href="bn-step-by-step.ipynb"' in html
-        ipynb = page.parent / "bn-step-by-step.ipynb"
+        assert f'href="{name}.ipynb"' in html
+        ipynb = page.parent / f"{name}.ipynb"
         assert ipynb.is_file(), ipynb
         notebook = nbformat.read(ipynb, as_version=4)
         nbformat.validate(notebook)
@@ -64,7 +72,53 @@ def test_notebook_pages_are_executed_and_downloadable(built_site):
 
 def test_each_notebook_is_executed_once_per_build_not_once_per_language(built_site):
     runs = re.findall(r"Executed notebook (.+?) \(code (\w+)\)", built_site.log)
-    assert len(runs) == len({key for _, key in runs}) == 1, runs  # one notebook today, run once
+    assert sorted(name for name, _ in runs) == sorted(NOTEBOOKS), runs
+    assert len({key for _, key in runs}) == len(NOTEBOOKS)
+
+
+def test_every_plot_has_the_alt_text_of_its_language_and_a_size(built_site):
+    for lang, name, page in notebook_pages(built_site.site):
+        source = DOCS / "notebooks" / (f"{name}.md" if lang == "en" else f"{name}.{lang}.md")
+        cells = jupytext.read(source).cells
+        expected = [c.metadata["alt"] for c in cells if c.cell_type == "code" and "alt" in c.metadata]
+        images = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(".jp-OutputArea img")
+        assert [img["alt"] for img in images] == expected, page
+        # the image's own size is reserved before it loads: no layout shift
+        assert all(int(img["width"]) > 0 and int(img["height"]) > 0 for img in images), page
+
+
+def test_links_in_notebooks_reach_pages_and_anchors_of_the_same_language(built_site):
+    checked = 0
+    for lang, name, page in notebook_pages(built_site.site):
+        wrapper = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(".jupyter-wrapper")
+        for link in wrapper.select(".jp-RenderedMarkdown a[href]"):
+            href = urlsplit(link["href"])
+            if href.scheme or not href.path:
+                continue  # external, or an anchor on this page
+            target = (page.parent / href.path).resolve() / "index.html"
+            assert target.is_file(), f"{page}: {link['href']} leads nowhere"
+            first = target.relative_to(built_site.site.resolve()).parts[0]
+            assert first == lang if lang != "en" else first not in LANGUAGES, f"{page}: {link['href']} leaves {lang}"
+            if href.fragment:
+                assert f'id="{href.fragment}"' in target.read_text(encoding="utf-8"), f"{page}: {link['href']}"
+            checked += 1
+    assert checked >= 5 * 3 * 2
+
+
+def test_entries_link_to_every_notebook_in_every_language(built_site):
+    for lang, prefix in LANGUAGE_ROOTS.items():
+        entries = [p for p in (built_site.site / prefix).glob("*/index.html") if p.parent.name not in LANGUAGES]
+        for name in NOTEBOOKS:
+            linking = [p.parent.name for p in entries if f'href="../notebooks/{name}/"' in p.read_text(encoding="utf-8")]
+            assert linking, f"{lang}: no entry links to the notebook {name}"
+
+
+def test_downloads_link_to_the_site_not_to_relative_paths(built_site):
+    for lang, name, page in notebook_pages(built_site.site):
+        notebook = nbformat.read(page.parent / f"{name}.ipynb", as_version=4)
+        text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+        links = re.findall(r"\]\(([^)\s]+)\)", text)
+        assert links and all(link.startswith(f"http://127.0.0.1:8000/{LANGUAGE_ROOTS[lang]}") for link in links), links
 
 
 def test_chinese_is_segmented_for_search(built_site):

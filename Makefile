@@ -7,7 +7,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-requirements
-MATHJAX := node_modules/mathjax/es5/tex-chtml.js
+MATHJAX := node_modules/mathjax-full/js/mathjax.js
 
 export NO_MKDOCS_2_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -23,8 +23,8 @@ $(STAMP): requirements.txt | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
 	touch $@
 
-# MathJax comes from the npm registry at install time and is copied into the built site
-# by hooks/mathjax.py: nothing is committed, nothing is fetched from a CDN.
+# MathJax comes from the npm registry at install time and renders every formula to SVG
+# when the site is built (hooks/math.py): nothing is committed, pages load no math script.
 $(MATHJAX): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@

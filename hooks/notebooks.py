@@ -13,8 +13,8 @@
    each page gets a real .ipynb beside it, with the outputs of that run, and
    page.meta["ipynb"], which overrides/main.html links.
 4. Offline: nbconvert's template adds a MathJax 2 loader (an empty <script src> here) and
-   a Mermaid loader importing from a CDN. The site loads MathJax 3 itself and has no
-   Mermaid diagrams, so both are removed; tests/test_site/test_offline.py checks it.
+   a Mermaid loader importing from a CDN. The site renders math when it is built
+   (hooks/math.py) and has no Mermaid diagrams, so both are removed; tests/test_site/test_offline.py checks it.
    So is a stray <style> that mkdocs-jupyter adds when it renders an .ipynb.
 5. Figures: a plotting cell carries its alt text in its metadata (jupytext: ```python alt="…"),
    written in the page's language, since the code itself is shared; nbconvert would write

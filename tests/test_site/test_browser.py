@@ -87,23 +87,42 @@ def test_batch_norm_page_renders_math_offline_without_errors(page, server, lang)
 
 
 def test_chinese_search_finds_the_entry(page, server):
+    page.goto(f"{server}/zh/")
+    search(page, "批量归一化")
+    assert "/zh/batch-normalization/" in page.locator(".md-search-result__item a").first.get_attribute("href")
+    assert page.problems == []
+
+
+def search(page, query: str) -> list[str]:
+    """Type a query into Material's search and return the result links."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page.goto(f"{server}/zh/")
     page.locator("label.md-search__icon, .md-search__input").first.click()
     box = page.locator("input.md-search__input")
     # A query typed before the search worker has built its index is not re-run when the
-    # index arrives; on a busy machine that takes seconds (the one index holds all five
-    # languages, ~400 KB since the pages show whole scripts), so type again until it answers.
+    # index arrives; on a busy machine that takes seconds, so type again until it answers.
     for _ in range(12):
-        box.fill("")
-        box.fill("批量归一化")
+        box.fill(query)
+        box.press("End")  # a key, as when a reader types: Material reads the query on keyup
         try:
             page.wait_for_selector(".md-search-result__item", timeout=10_000)
             break
         except PlaywrightTimeout:
             continue
-    assert "/zh/batch-normalization/" in page.locator(".md-search-result__item a").first.get_attribute("href")
+    return [a.get_attribute("href") for a in page.locator(".md-search-result__item a").all()]
+
+
+@pytest.mark.parametrize("lang, query", [("da", "batchnormalisering"), ("en", "normalization"), ("pt", "normalização")])
+def test_search_loads_and_returns_only_the_pages_language(page, server, lang, query):
+    prefix = "" if lang == "en" else f"/{lang}"
+    indexes = []
+    page.on("request", lambda r: r.url.endswith("search_index.json") and indexes.append(urlparse(r.url).path))
+    page.goto(f"{server}{prefix}/batch-normalization/")
+    links = [urlparse(href).path for href in search(page, query)]
+    assert indexes == [f"{prefix}/search/search_index.json"]
+    assert links and all(link.startswith(f"{prefix}/") for link in links)
+    others = [f"/{other}/" for other in LANGUAGES if other not in ("en", lang)]
+    assert not [link for link in links if link.startswith(tuple(others))], links
     assert page.problems == []
 
 

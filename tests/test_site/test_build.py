@@ -124,12 +124,27 @@ def test_downloads_link_to_the_site_not_to_relative_paths(built_site):
 def test_chinese_is_segmented_for_search(built_site):
     import json
 
-    index = json.loads((built_site.site / "search/search_index.json").read_text(encoding="utf-8"))
+    index = json.loads((built_site.site / "zh/search/search_index.json").read_text(encoding="utf-8"))
     assert "\\u200b" in index["config"]["separator"] or "\u200b" in index["config"]["separator"]
-    zh = [doc for doc in index["docs"] if doc["location"].startswith("zh/")]
+    zh = index["docs"]
     assert zh, "no Chinese pages in the search index"
     # jieba splits Chinese runs into words joined by U+200B, which the separator matches;
     # the term base's terms stay whole words (hooks/i18n_strings.py), so typing one finds it.
     assert sum("\u200b" in doc["text"] for doc in zh) > len(zh) // 2
     tokens = {token for doc in zh for token in re.split(r"[\s\u200b]+", doc["text"])}
     assert {"批量归一化", "层归一化", "内部协变量偏移"} <= tokens
+
+
+def test_each_language_has_its_own_search_index_with_its_own_stemmer(built_site):
+    import json
+
+    for lang, prefix in LANGUAGE_ROOTS.items():
+        index = json.loads((built_site.site / prefix / "search/search_index.json").read_text(encoding="utf-8"))
+        assert index["config"]["lang"] == [lang]
+        pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+        # every entry is one of this language's pages, located relative to the language root
+        assert pages == {p.removesuffix("index.html") for p in pages_of(built_site.site, prefix)}, lang
+        # and each page of this language points its search at that root
+        html = (built_site.site / prefix / "batch-normalization/index.html").read_text(encoding="utf-8")
+        base = re.search(r'"base": "([^"]*)"', html).group(1)
+        assert (built_site.site / prefix / "batch-normalization" / base).resolve() == (built_site.site / prefix).resolve(), lang

@@ -134,6 +134,40 @@ def test_language_switch_keeps_the_page(page, server):
     assert page.problems == []
 
 
+def test_language_switch_from_a_section_lands_on_the_same_section(page, server):
+    page.goto(f"{server}/batch-normalization/#small-batches")
+    page.locator(".md-select__link[hreflang=zh]").dispatch_event("click")
+    page.wait_for_url("**/zh/batch-normalization/#small-batches")
+    assert page.locator("#small-batches").count() == 1
+    page.goto(f"{server}/zh/batch-normalization/")
+    page.locator(".md-select__link[hreflang=da]").dispatch_event("click")
+    page.wait_for_url("**/da/batch-normalization/")
+    assert page.problems == []
+
+
+def test_a_framework_chosen_in_one_tab_group_stays_chosen_on_other_pages_and_languages(page, server):
+    page.goto(f"{server}/batch-normalization/")
+    page.locator(".tabbed-set .tabbed-labels label", has_text="TensorFlow/Keras").first.click()
+    for path in ["/layer-normalization/", "/da/layer-normalization/", "/zh/group-normalization/"]:
+        page.goto(f"{server}{path}")
+        chosen = page.evaluate("""[...document.querySelectorAll('.tabbed-set > input:checked')]
+            .map(input => document.querySelector(`label[for="${input.id}"]`).innerText)""")
+        assert chosen and set(chosen) == {"TensorFlow/Keras"}, (path, chosen)
+    assert page.problems == []
+
+
+def test_no_page_logs_an_error_or_fails_a_request(page, server, built_site):
+    from tests.test_site.test_build import LANGUAGE_ROOTS, pages_of
+
+    visited = 0
+    for prefix in LANGUAGE_ROOTS.values():
+        for path in sorted(pages_of(built_site.site, prefix)):
+            page.goto(f"{server}/{prefix}{path.removesuffix('index.html')}", wait_until="load")
+            visited += 1
+    assert visited == 5 * len(pages_of(built_site.site, ""))
+    assert page.problems == []  # console errors, page errors, 4xx/5xx, external requests
+
+
 def test_dark_mode_toggle(page, server):
     page.goto(f"{server}/")
     assert page.locator("body").get_attribute("data-md-color-scheme") == "default"
@@ -198,6 +232,14 @@ def test_notebook_page_renders_its_math_and_plots(page, server, lang, name):
         assert 0 < box["width"] <= column
         assert box["width"] / box["height"] == pytest.approx(natural, rel=0.02)
     assert page.locator("a.md-button[download][href$='.ipynb']").count() == 1
+    # the page does not jump while it loads: images are sized, styles are not late
+    shift = page.evaluate("""new Promise(resolve => {
+        let sum = 0;
+        new PerformanceObserver(list => list.getEntries().forEach(e => { if (!e.hadRecentInput) sum += e.value; }))
+            .observe({type: 'layout-shift', buffered: true});
+        setTimeout(() => resolve(sum), 1000);
+    })""")
+    assert shift <= 0.05, shift
     assert page.problems == []
 
 

@@ -148,3 +148,17 @@ def test_each_language_has_its_own_search_index_with_its_own_stemmer(built_site)
         html = (built_site.site / prefix / "batch-normalization/index.html").read_text(encoding="utf-8")
         base = re.search(r'"base": "([^"]*)"', html).group(1)
         assert (built_site.site / prefix / "batch-normalization" / base).resolve() == (built_site.site / prefix).resolve(), lang
+
+
+def test_notebook_pages_share_one_trimmed_stylesheet_instead_of_inline_css(built_site):
+    sheet = built_site.site / "assets/stylesheets/jupyter.css"
+    css = sheet.read_text(encoding="utf-8")
+    assert ".jp-OutputArea" in css and ".jp-InputPrompt" in css  # what the pages use is kept
+    assert ".jp-FileBrowser" not in css and ".jp-Dialog" not in css  # JupyterLab's UI is not
+    assert len(css) < 120_000, len(css)  # mkdocs-jupyter pasted ~590 KB into every page
+    for _, name, page in notebook_pages(built_site.site):
+        html = page.read_text(encoding="utf-8")
+        inline = sum(len(block) for block in re.findall(r"<style[^>]*>(.*?)</style>", html, re.S))
+        assert inline < 8_000, f"{page}: {inline} bytes of inline CSS"
+        link = re.search(r'<link rel="stylesheet" href="([^"]*jupyter\.css)">', html).group(1)
+        assert (page.parent / link).resolve() == sheet.resolve(), page

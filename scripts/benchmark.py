@@ -3,6 +3,7 @@
 - set-up: `make install` on an installed machine (must install nothing)
 - strict build of all languages: cold (notebook cache empty, notebooks executed) and warm
 - notebooks: each one's execution time in the cold build, and each download's size
+- search: each language's index size (a page loads only its own language's)
 - test suite: `pytest` wall time
 - page weight: each built page's HTML plus the local scripts, stylesheets and images it
   references (MathJax's fonts load on demand and are not counted)
@@ -78,6 +79,9 @@ def main() -> None:
         results["notebook_download_bytes"] = {
             p.relative_to(site).as_posix(): p.stat().st_size for p in sorted(site.glob("notebooks/*/*.ipynb"))
         }
+        results["search_index_bytes"] = {
+            p.relative_to(site).as_posix(): p.stat().st_size for p in sorted(site.glob("**/search/search_index.json"))
+        }
         results["site_bytes"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     if "--skip-suite" not in sys.argv:
         results["test_suite_s"] = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
@@ -93,6 +97,8 @@ def main() -> None:
         print(f"| notebook {name}: execution | {seconds:.1f} s |")
     for name, size in results["notebook_download_bytes"].items():
         print(f"| download {name} | {size / 1024:.0f} KiB |")
+    for name, size in results["search_index_bytes"].items():
+        print(f"| search index {name} | {size / 1024:.0f} KiB |")
     print(f"| site size | {results['site_bytes'] / 1e6:.1f} MB |")
     for page, size in results["page_weight_bytes"].items():
         print(f"| weight {page} | {size / 1024:.0f} KiB |")

@@ -93,6 +93,8 @@ def executed(notebook: nbformat.NotebookNode, name: str) -> nbformat.NotebookNod
         run, start = nbformat.from_dict(notebook), time.perf_counter()
         execute(run)
         seconds = time.perf_counter() - start
+        for cell in run.cells:  # once here, not once per language
+            sized(cell.get("outputs", []))
         log.info("Executed notebook %s (code %s) once for every language in %.1f s", name, key, seconds)
         _executed[key] = run
     return _executed[key]
@@ -114,12 +116,12 @@ def png_size(data: str) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
-def sized(outputs: list) -> list:
+def sized(outputs: list) -> None:
+    """Give each PNG output its pixel size, which nbconvert writes as <img width height>."""
     for output in outputs:
         if "image/png" in output.get("data", {}):
             width, height = png_size(output.data["image/png"])
             output.setdefault("metadata", {})["image/png"] = {"width": width, "height": height}
-    return outputs
 
 
 def alt_texts(notebook: nbformat.NotebookNode, name: str) -> list[str]:
@@ -145,7 +147,7 @@ def with_outputs(path: str) -> nbformat.NotebookNode:
     notebook = jupytext.read(path)
     runs = [cell for cell in executed(notebook, Path(path).name.split(".")[0]).cells if cell.cell_type == "code"]
     for cell, run in zip((c for c in notebook.cells if c.cell_type == "code"), runs):
-        cell.outputs, cell.execution_count = sized(run.outputs), run.execution_count
+        cell.outputs, cell.execution_count = run.outputs, run.execution_count
     return notebook
 
 

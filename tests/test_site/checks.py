@@ -176,7 +176,11 @@ def term_violations(docs: Path, strings: dict[str, dict]) -> list[str]:
 
 
 NOTEBOOK_HEADING = re.compile(r'<h2 id="([^"]+)">')
-NOTEBOOK_LINK = re.compile(r"\]\((\.\./[^)\s]*)\)")
+
+
+def plot_alt_texts(cells) -> list[str]:
+    """The alt text of each plotting cell (```python alt="…"), in order."""
+    return [c.metadata["alt"] for c in cells if c.cell_type == "code" and "alt" in c.metadata]
 
 
 def notebook_outline(path: Path, figure: str) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
@@ -184,10 +188,12 @@ def notebook_outline(path: Path, figure: str) -> tuple[list[str], list[str], lis
     every cell with an alt text (a plot) is followed by a Markdown cell "**<Figure> N.** …"."""
     import jupytext
 
+    from hooks.notebooks import RELATIVE_LINK  # the links the build rewrites for the download
+
     cells = jupytext.read(path).cells
     text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
     code = [c.source for c in cells if c.cell_type == "code"]
-    alts = [c.metadata.get("alt", "") for c in cells if c.cell_type == "code" and "alt" in c.metadata]
+    alts = plot_alt_texts(cells)
     problems = []
     for number, index in enumerate((i for i, c in enumerate(cells) if "alt" in c.metadata), start=1):
         after = cells[index + 1] if index + 1 < len(cells) else None
@@ -195,7 +201,7 @@ def notebook_outline(path: Path, figure: str) -> tuple[list[str], list[str], lis
             problems.append(f"{path}: plot {number} is not followed by a caption starting **{figure} {number}.**")
         if not cells[index].metadata["alt"].strip():
             problems.append(f"{path}: plot {number} has an empty alt text")
-    return code, NOTEBOOK_HEADING.findall(text), sorted(NOTEBOOK_LINK.findall(text)), alts, problems
+    return code, NOTEBOOK_HEADING.findall(text), sorted(RELATIVE_LINK.findall(text)), alts, problems
 
 
 def notebook_mismatches(docs: Path, strings: dict[str, dict], notebooks: str = "notebooks") -> list[str]:

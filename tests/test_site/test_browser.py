@@ -15,9 +15,11 @@ import shutil
 import threading
 from urllib.parse import urlparse
 
+import jupytext
 import pytest
 
 from tests.paths import DOCS, LANGUAGES, NOTEBOOKS, SNIPPETS
+from tests.test_site.checks import plot_alt_texts
 from tests.test_site.code_blocks import copied_text
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -219,7 +221,7 @@ def test_blocks_that_do_not_run_alone_have_no_copy_button(page, server, path):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_page_renders_its_math_and_plots(page, server, lang, name):
-    plots = (DOCS / "notebooks" / f"{name}.md").read_text(encoding="utf-8").count('```python alt="')
+    plots = len(plot_alt_texts(jupytext.read(DOCS / "notebooks" / f"{name}.md").cells))
     prefix = "" if lang == "en" else f"/{lang}"
     page.goto(f"{server}{prefix}/notebooks/{name}/")
     assert page.locator(".jp-RenderedMarkdown mjx-container svg").count() >= 3  # rendered at build time

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -10,6 +11,7 @@ import nbformat
 from bs4 import BeautifulSoup
 
 from tests.paths import DOCS, LANGUAGES, NOTEBOOKS
+from tests.test_site.checks import plot_alt_texts
 
 LANGUAGE_ROOTS = {lang: ("" if lang == "en" else f"{lang}/") for lang in LANGUAGES}
 
@@ -79,8 +81,7 @@ def test_each_notebook_is_executed_once_per_build_not_once_per_language(built_si
 def test_every_plot_has_the_alt_text_of_its_language_and_a_size(built_site):
     for lang, name, page in notebook_pages(built_site.site):
         source = DOCS / "notebooks" / (f"{name}.md" if lang == "en" else f"{name}.{lang}.md")
-        cells = jupytext.read(source).cells
-        expected = [c.metadata["alt"] for c in cells if c.cell_type == "code" and "alt" in c.metadata]
+        expected = plot_alt_texts(jupytext.read(source).cells)
         images = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(".jp-OutputArea img")
         assert [img["alt"] for img in images] == expected, page
         # the image's own size is reserved before it loads: no layout shift
@@ -122,8 +123,6 @@ def test_downloads_link_to_the_site_not_to_relative_paths(built_site):
 
 
 def test_chinese_is_segmented_for_search(built_site):
-    import json
-
     index = json.loads((built_site.site / "zh/search/search_index.json").read_text(encoding="utf-8"))
     assert "\\u200b" in index["config"]["separator"] or "\u200b" in index["config"]["separator"]
     zh = index["docs"]
@@ -136,8 +135,6 @@ def test_chinese_is_segmented_for_search(built_site):
 
 
 def test_each_language_has_its_own_search_index_with_its_own_stemmer(built_site):
-    import json
-
     for lang, prefix in LANGUAGE_ROOTS.items():
         index = json.loads((built_site.site / prefix / "search/search_index.json").read_text(encoding="utf-8"))
         assert index["config"]["lang"] == [lang]

@@ -38,7 +38,15 @@ serve: build
 test: install
 	$(PY) -m pytest
 
-bench: install
+# Lighthouse and a Node >= 22 it supports, from npm, for `make bench` only (not `make install`).
+LIGHTHOUSE := scripts/lighthouse/node_modules/lighthouse/cli/index.js
+$(LIGHTHOUSE): scripts/lighthouse/package.json scripts/lighthouse/package-lock.json
+	npm ci --prefix scripts/lighthouse --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Build times, suite stages, page weights, and Lighthouse on the built site served with gzip;
+# prints a table, flags each budget, writes bench/results.json. A benchmark, never a test.
+bench: install $(LIGHTHOUSE)
 	$(PY) scripts/benchmark.py
 
 # Inference time of conv + batch norm before and after folding, on this machine.

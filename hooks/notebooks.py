@@ -184,4 +184,14 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
             raise ValueError(f"{page.file.src_uri}: {rendered} images rendered for {len(texts)} alt texts")
         alts = iter(texts)
         output = re.sub(f'alt="{DEFAULT_ALT}"', lambda _: f'alt="{escape(next(alts), quote=True)}"', output)
+        # A code cell scrolls sideways when its lines are long: keyboard users must be able to
+        # focus it to scroll it, as Material lets them with its own code blocks.
+        output = output.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
+        # nbconvert's slug of an all-Chinese title is empty (`<h1 id="">`, its ¶ pointing at
+        # "#"), while the table of contents, and Material's skip link, call it Python-Markdown's
+        # way (`_1`): give the heading that id so "skip to content" leads somewhere.
+        if page.toc.items:
+            anchor = page.toc.items[0].id
+            output = output.replace('<h1 id="">', f'<h1 id="{anchor}">', 1)
+            output = output.replace('<a class="anchor-link" href="#">', f'<a class="anchor-link" href="#{anchor}">', 1)
     return output

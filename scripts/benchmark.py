@@ -4,11 +4,14 @@
 - strict build of all languages: cold (notebook cache empty, notebooks executed) and warm
 - notebooks: each one's execution time in the cold build, and each download's size
 - search: each language's index size (a page loads only its own language's)
-- test suite: `pytest` wall time
+- test suite: `pytest` wall time, and its stages: the snippets and the reference (every test
+  outside tests/test_site), the browser (test_browser, test_accessibility), the rest of the site
+- Lighthouse (scripts/lighthouse_audit.py): scores, bytes and timings of key pages served with
+  gzip, checked against the budgets of issue 13
 - page weight: each built page's HTML plus the local scripts, stylesheets and images it
   references (MathJax's fonts load on demand and are not counted)
 
-Usage: make bench   (or .venv/bin/python scripts/benchmark.py [--skip-suite])
+Usage: make bench   (or .venv/bin/python scripts/benchmark.py [--skip-suite] [--skip-lighthouse])
 Writes bench/results.json and prints a Markdown summary.
 """
 
@@ -22,7 +25,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+
+import lighthouse_audit
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
@@ -51,6 +57,21 @@ def page_weight(site: Path, page: Path) -> dict:
             total += size
             parts[path.relative_to(site).as_posix()] = size
     return {"total": total, "parts": parts}
+
+
+BROWSER_TESTS = ("tests.test_site.test_browser", "tests.test_site.test_accessibility")
+
+
+def suite_stages(junit: Path) -> dict:
+    """Seconds per stage, summed from each test's setup, call and teardown (the site build
+    is counted in the first site test that needs it)."""
+    stages = {"snippets and reference": 0.0, "site (build, pages, notebooks)": 0.0, "browser": 0.0}
+    for case in ElementTree.parse(junit).iter("testcase"):
+        name = case.get("classname", "")
+        stage = ("browser" if name.startswith(BROWSER_TESTS) else
+                 "site (build, pages, notebooks)" if name.startswith("tests.test_site") else "snippets and reference")
+        stages[stage] += float(case.get("time", 0))
+    return stages
 
 
 def main() -> None:
@@ -83,8 +104,13 @@ def main() -> None:
             p.relative_to(site).as_posix(): p.stat().st_size for p in sorted(site.glob("**/search/search_index.json"))
         }
         results["site_bytes"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+        if "--skip-lighthouse" not in sys.argv:
+            results["lighthouse"] = lighthouse_audit.audit(site)
     if "--skip-suite" not in sys.argv:
-        results["test_suite_s"] = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
+        with tempfile.TemporaryDirectory() as tmp:
+            report = Path(tmp) / "junit.xml"
+            results["test_suite_s"] = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}"])
+            results["test_suite_stages_s"] = suite_stages(report)
 
     out = ROOT / "bench"
     out.mkdir(exist_ok=True)
@@ -93,6 +119,8 @@ def main() -> None:
     for key in ["make_install_rerun_s", "build_cold_s", "build_warm_s", "test_suite_s"]:
         if key in results:
             print(f"| {key} | {results[key]:.1f} s |")
+    for stage, seconds in results.get("test_suite_stages_s", {}).items():
+        print(f"| test suite stage: {stage} | {seconds:.1f} s |")
     for name, seconds in results["notebook_execution_s"].items():
         print(f"| notebook {name}: execution | {seconds:.1f} s |")
     for name, size in results["notebook_download_bytes"].items():
@@ -105,6 +133,8 @@ def main() -> None:
     print("\nLargest parts of the batch-normalization page:")
     for part, size in results["largest_parts_bn_page"].items():
         print(f"- {part}: {size / 1024:.0f} KiB")
+    if "lighthouse" in results:
+        lighthouse_audit.print_table(results["lighthouse"])
 
 
 if __name__ == "__main__":

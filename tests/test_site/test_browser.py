@@ -2,51 +2,28 @@
 
 Every request must go to the local server; pages must render their formulas, search
 Chinese, switch language on the same page, toggle dark mode and copy code without the
-annotation markers. Without chromium these tests skip with the reason, except in CI
-(.ci/run sets REQUIRE_BROWSER=1 and installs chromium), where a missing browser fails.
+annotation markers. Without chromium they skip with the reason, except in CI (browser.py).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
 from urllib.parse import urlparse
 
 import jupytext
 import pytest
 
 from tests.paths import DOCS, LANGUAGES, NOTEBOOKS, SNIPPETS
+from tests.test_site.browser import ARGS, CHROMIUM, needs_chromium, serving
 from tests.test_site.checks import plot_alt_texts
 from tests.test_site.code_blocks import copied_text
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if not CHROMIUM and os.environ.get("REQUIRE_BROWSER"):
-    raise RuntimeError("REQUIRE_BROWSER is set but chromium is not installed (apt-get install chromium)")
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason="chromium not installed: apt-get install chromium fonts-noto-cjk")
-
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # no DNS lookups at all
-]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def server(built_site):
-    handler = functools.partial(_Quiet, directory=str(built_site.site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(built_site.site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

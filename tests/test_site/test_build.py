@@ -147,9 +147,31 @@ def test_each_language_has_its_own_search_index_with_its_own_stemmer(built_site)
         assert (built_site.site / prefix / "batch-normalization" / base).resolve() == (built_site.site / prefix).resolve(), lang
 
 
+def test_every_pages_skip_link_leads_to_a_heading_on_that_page(built_site):
+    """Material's "Skip to content" targets the first heading's id; nbconvert left all-Chinese
+    notebook titles without one (hooks/notebooks.py gives it back)."""
+    for prefix in LANGUAGE_ROOTS.values():
+        for path in pages_of(built_site.site, prefix):
+            html = (built_site.site / prefix / path).read_text(encoding="utf-8")
+            skip = re.search(r'<a href="#([^"]+)" class="md-skip">', html)
+            if skip:  # pages without headings have no skip link
+                assert re.search(rf'<h[1-6][^>]* id="{re.escape(skip.group(1))}"', html), (prefix, path, skip.group(1))
+            assert '<h1 id="">' not in html and 'href="#">' not in html, (prefix, path)
+
+
 def test_notebook_pages_share_one_trimmed_stylesheet_instead_of_inline_css(built_site):
+    import tinycss2
+
     sheet = built_site.site / "assets/stylesheets/jupyter.css"
     css = sheet.read_text(encoding="utf-8")
+    # the trimmed sheet still parses: no rule cut open (a `;` inside url(data:…;base64,…), a
+    # comma inside :is(…) once did that, and the browser then dropped the rules after it)
+    rules = tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True)
+    assert [r.message for r in rules if r.type == "error"] == []
+    for rule in (r for r in rules if r.type == "qualified-rule"):
+        body = tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True, skip_comments=True)
+        assert all(d.type == "declaration" for d in body), tinycss2.serialize(rule.prelude)
+    assert ".jupyter-wrapper h1 .anchor-link" in css  # a rule from the end of JupyterLab's sheet
     assert ".jp-OutputArea" in css and ".jp-InputPrompt" in css  # what the pages use is kept
     assert ".jp-FileBrowser" not in css and ".jp-Dialog" not in css  # JupyterLab's UI is not
     assert len(css) < 120_000, len(css)  # mkdocs-jupyter pasted ~590 KB into every page

@@ -24,7 +24,10 @@ class Build:
 
 def mkdocs_build(config: Path, site_dir: Path) -> Build:
     """`mkdocs build --strict` in a subprocess (MkDocs plugins keep global state)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
+           # the suite's build must not depend on an earlier run's record: it shows every
+           # example unverified (tests/test_site/test_verification.py covers the verified state)
+           "VERIFICATION_RECORD": str(site_dir.parent / "no-verification-record.json")}
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)],
@@ -44,6 +47,10 @@ def built_site(tmp_path_factory) -> Build:
 
 
 def pytest_runtest_logreport(report):
+    from tests.verification import RECORDER
+
+    if report.when == "call" or (report.when == "setup" and not report.passed) or (report.when == "teardown" and report.failed):
+        RECORDER.test_done(report.nodeid, report.outcome, cuda="cuda" in report.keywords)
     if report.when == "call" and "cuda" in report.keywords:
         outcome = report.outcome if report.outcome in {"passed", "skipped"} else "failed"
         _CUDA_SEEN[outcome] = _CUDA_SEEN.get(outcome, 0) + 1
@@ -60,6 +67,9 @@ def gpu_present() -> bool:
 
 
 def pytest_sessionfinish(session, exitstatus):
+    from tests.verification import RECORDER
+
+    RECORDER.write()  # .cache/verification.json, shown under each example by the next build
     # A GPU machine that ran no CUDA case would report CPU results as if they covered CUDA.
     if gpu_present() and not _CUDA_SEEN.get("passed"):
         session.exitstatus = 1

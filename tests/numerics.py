@@ -12,6 +12,8 @@ from collections import defaultdict
 
 import numpy as np
 
+from tests.verification import RECORDER
+
 # float32 outputs (y, dx, eval y) on CPU: torch.testing's float32 defaults. Measured
 # errors are <= 6.5e-7 (bn-spec section 3), ~15x under atol, so a real bug (a wrong eps,
 # a biased/unbiased swap: differences >= 1e-3 here) cannot hide inside them.
@@ -54,6 +56,7 @@ def assert_close(actual, expected, quantity: str, rtol: float, atol: float) -> f
     error = np.abs(actual - expected)
     worst = float(error.max()) if error.size else 0.0
     LARGEST_ERROR[quantity] = max(LARGEST_ERROR[quantity], worst)
+    RECORDER.error_seen(worst)  # the snippet's "largest error against the reference" on the site
     allowed = atol + rtol * np.abs(expected)
     bad = error > allowed
     assert not bad.any(), (

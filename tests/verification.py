@@ -17,6 +17,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import platform
 import re
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def libraries(relative: str) -> dict[str, str]:
     for module in sorted(imported):
         for distribution in DISTRIBUTIONS.get(module, []):
             found[NAMES[distribution]] = importlib.metadata.version(distribution)
-    return found
+    return found or {"Python": platform.python_version()}  # a standard-library-only script
 
 
 class Recorder:

@@ -222,20 +222,17 @@ def test_notebook_page_renders_its_math_and_plots(page, server, lang, name):
     assert page.problems == []
 
 
-def test_the_layout_does_not_move_sideways_when_the_scrollbar_appears(server):
+def test_the_layout_does_not_move_sideways_when_the_scrollbar_appears(browser, server):
     """A page painted before all of it has arrived is short, then gains a scrollbar: the centred
     layout must not shift (the room is kept). Playwright hides scrollbars unless told not to."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, ignore_default_args=["--hide-scrollbars"])
-        page = browser.new_page(viewport={"width": 1350, "height": 940})  # Lighthouse's desktop window
-        page.goto(f"{server}/notebooks/bn-step-by-step/")
-        long = page.locator(".md-main__inner").bounding_box()["x"]
-        page.evaluate("document.querySelector('article').replaceChildren()")  # now shorter than the window
-        assert page.evaluate("document.documentElement.scrollHeight <= innerHeight")
-        assert page.locator(".md-main__inner").bounding_box()["x"] == long
-        browser.close()
+    with_scrollbars = browser.browser_type.launch(executable_path=CHROMIUM, args=ARGS, ignore_default_args=["--hide-scrollbars"])
+    page = with_scrollbars.new_page(viewport={"width": 1350, "height": 940})  # Lighthouse's desktop window
+    page.goto(f"{server}/notebooks/bn-step-by-step/")
+    long = page.locator(".md-main__inner").bounding_box()["x"]
+    page.evaluate("document.querySelector('article').replaceChildren()")  # now shorter than the window
+    assert page.evaluate("document.documentElement.scrollHeight <= innerHeight")
+    assert page.locator(".md-main__inner").bounding_box()["x"] == long
+    with_scrollbars.close()
 
 
 def test_a_screen_reader_gets_each_formula_as_mathml(page, server):

@@ -4,7 +4,6 @@ never "verified" for a snippet whose tests failed, and absent claims when there 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -17,17 +16,13 @@ import pytest
 from hooks import verification as hook
 from tests.paths import DOCS, LANGUAGES, ROOT, SNIPPETS, load_strings
 from tests.test_site.test_build import LANGUAGE_ROOTS
-from tests.verification import COPY_RUN, Recorder
+from tests.verification import COPY_RUN, Recorder, source_hash
 
 UI = {lang: load_strings(lang)["ui"]["verification"] for lang in LANGUAGES}
 
 
-def sha(relative: str) -> str:
-    return hashlib.sha256((SNIPPETS / relative).read_bytes()).hexdigest()
-
-
 def passed_entry(relative: str, **changes) -> dict:
-    return {"status": "passed", "sha256": sha(relative), "devices": ["CPU"],
+    return {"status": "passed", "sha256": source_hash(relative), "devices": ["CPU"],
             "libraries": {"PyTorch": "2.13.0"}, "max_error": 6.4e-7, **changes}
 
 
@@ -40,7 +35,7 @@ def test_a_real_test_run_writes_the_record(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     entry = json.loads(record.read_text())["snippets"]["reference/rms_norm.py"]
     assert entry["status"] == "passed" and entry["tests"]["failed"] == 0 and entry["tests"]["passed"] > 5
-    assert entry["sha256"] == sha("reference/rms_norm.py")
+    assert entry["sha256"] == source_hash("reference/rms_norm.py")
     assert entry["devices"] == ["CPU"]
     assert entry["libraries"] == {"NumPy": __import__("numpy").__version__}
     assert 0 < entry["max_error"] < 1e-6  # float64 reference against float64 finite differences and loops

@@ -241,3 +241,28 @@ def test_a_screen_reader_gets_each_formula_as_mathml(page, server):
     assert formula.locator("svg").get_attribute("aria-hidden") == "true"  # the picture is hidden,
     assert formula.locator("mjx-assistive-mml math").count() == 1  # the MathML is read instead
     assert page.problems == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_glossary_term_shows_its_definition_on_hover_and_on_keyboard_focus(page, server, built_site, lang):
+    """Material's tooltip (content.tooltips) shows the entry's definition, from the title the
+    build gave the link, for a mouse and for the keyboard; the link leads to the entry."""
+    from bs4 import BeautifulSoup
+
+    prefix = "" if lang == "en" else f"{lang}/"
+    html = (built_site.site / prefix / "layer-normalization/index.html").read_text(encoding="utf-8")
+    first = BeautifulSoup(html, "html.parser").select_one("article a.glossary-term")
+    page.goto(f"{server}/{prefix}layer-normalization/")
+    link = page.locator("article a.glossary-term").first
+    tooltip = page.locator(".md-tooltip2--active")
+    link.hover()
+    tooltip.wait_for()
+    assert tooltip.inner_text().strip() == first["title"]
+    page.mouse.move(0, 0)
+    tooltip.wait_for(state="detached")
+    link.focus()
+    tooltip.wait_for()
+    assert tooltip.inner_text().strip() == first["title"]
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{prefix}{first['href'].strip('./')}/")
+    assert page.problems == []

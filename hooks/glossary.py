@@ -23,6 +23,7 @@ term in the five languages. Every term there links to its entry in its own langu
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from html import escape, unescape
@@ -70,6 +71,7 @@ def english_page(page: Page) -> str:
     return re.sub(r"\.[a-z]{2}(\.md)$", r"\1", page.file.src_uri)
 
 
+@functools.lru_cache(maxsize=None)  # read once per language, not once per page
 def load_terms(locale: str) -> dict[str, dict]:
     return yaml.safe_load((I18N / f"{locale}.yml").read_text(encoding="utf-8"))["terms"]
 

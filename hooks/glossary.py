@@ -18,7 +18,9 @@ forms match whole words, case-insensitively; Chinese forms match anywhere.
 The A–Z page (a-z.md in each language) holds two markers. <!-- glossary-index --> becomes the
 entries in that language's alphabetical order (pinyin for Chinese), each with its definition
 and the term in the other four languages; <!-- glossary-terms --> a table of every entry's
-term in the five languages. Every term there links to its entry in its own language.
+term in the five languages. Every term there links to its entry in its own language. They
+are filled in before the search index is made, so the A–Z page is found by a term typed in
+any of the five languages.
 """
 
 from __future__ import annotations
@@ -307,13 +309,19 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files) -> str:
 MARKERS = {"<!-- glossary-index -->": a_to_z, "<!-- glossary-terms -->": term_table}
 
 
-@event_priority(-10)  # after hooks/math.py (0) has turned formulas into SVG, which is skipped whole
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    locale = language_of(page)
+@event_priority(50)  # before Material's search plugin (0) indexes page.content: the A–Z lists are searchable
+def on_page_context(context, page: Page, config: MkDocsConfig, nav):
+    """Fill the A–Z page. Every page has been converted by now, so every definition is known."""
     if english_page(page) == INDEX_PAGE:
         languages = [(lang.locale, lang.name) for lang in config.plugins["i18n"].config.languages]
         for marker, build in MARKERS.items():
-            if output.count(marker) != 1:
+            if page.content.count(marker) != 1:
                 raise PluginError(f"glossary: {page.file.src_uri} must hold the marker {marker} once")
-            output = output.replace(marker, build(locale, page, languages))
+            page.content = page.content.replace(marker, build(language_of(page), page, languages))
+    return context
+
+
+@event_priority(-10)  # after hooks/math.py (0) has turned formulas into SVG, which is skipped whole
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    locale = language_of(page)
     return TermLinker(output, Links(locale, page, DEFINITIONS.get(locale, {}))).result()

@@ -10,6 +10,7 @@ in the other languages linked to their entries.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from types import SimpleNamespace
@@ -301,3 +302,14 @@ def test_the_a_to_z_page_lists_every_entry_in_order_with_its_terms_in_every_lang
     assert [row[0] for row in rows] == headwords
     codes = [th["lang"] for th in table.select("thead th")]
     assert sorted(map(tuple, rows)) == sorted(tuple(TERMS[c][key]["term"] for c in codes) for key in ENTRIES.values())
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_a_to_z_page_is_searchable_in_all_five_languages(built_site, lang):
+    """The lists are filled in before the search index is made: typing a Danish term on the
+    English site finds the A–Z page, and with it the English term."""
+    index = json.loads((built_site.site / LANGUAGE_ROOTS[lang] / "search/search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("a-z/")).replace("\u200b", "")
+    missing = [TERMS[code][key]["term"] for code in LANGUAGES for key in ENTRIES.values()
+               if TERMS[code][key]["term"] not in text]
+    assert missing == []

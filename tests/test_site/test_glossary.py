@@ -10,9 +10,11 @@ in the other languages linked to their entries.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -150,9 +152,9 @@ def resolve(page: str, href: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(page), href.split("#")[0])) + "/index.html"
 
 
-def entry_definitions(built_site, lang: str) -> dict[str, str]:
-    """term key -> definition, as the A–Z page shows it."""
-    az = soup_of(built_site, lang, "a-z/index.html")
+@functools.cache
+def _definitions_on(site: Path, lang: str) -> dict[str, str]:
+    az = BeautifulSoup((site / LANGUAGE_ROOTS[lang] / "a-z/index.html").read_text(encoding="utf-8"), "html.parser")
     found = {}
     for dt in az.select(".glossary-index dl > dt"):
         key = ENTRIES[dt["id"] + ".md"]
@@ -160,12 +162,17 @@ def entry_definitions(built_site, lang: str) -> dict[str, str]:
     return found
 
 
+def entry_definitions(built_site, lang: str) -> dict[str, str]:
+    """term key -> definition, as the A–Z page shows it."""
+    return dict(_definitions_on(built_site.site, lang))
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_each_definition_is_how_its_entry_page_begins(built_site, lang):
     definitions = entry_definitions(built_site, lang)
     assert set(definitions) == set(ENTRIES.values())
     for page, key in ENTRIES.items():
-        soup = soup_of(built_site, lang, page.removesuffix(".md") + "/index.html")
+        soup = article_of(built_site, LANGUAGE_ROOTS[lang] + page.removesuffix(".md") + "/index.html")
         paragraph = text_of(soup.find("h2", id="definition").find_next_sibling("p"))
         definition = definitions[key]
         assert paragraph.startswith(definition), (lang, page)
@@ -231,10 +238,23 @@ def unlinked_terms(soup: BeautifulSoup, lang: str, own: str | None) -> list[str]
     pattern = re.compile("|".join(
         (f"(?<![{latin}])" if re.match(f"[{latin}]", f) else "") + re.escape(f) + (f"(?![{latin}])" if re.search(f"[{latin}]$", f) else "")
         for f in sorted(wanted, key=len, reverse=True)), re.I)
-    body = soup.find("article")
-    return [f"{m[0]!r} in {str(node)[:80]!r}" for node in body.find_all(string=True)
-            if isinstance(node, NavigableString) and in_running_text(node) and not after_references(node)
+    return [f"{m[0]!r} in {str(node)[:80]!r}" for node in running_text(soup.find("article"))
             for m in pattern.finditer(node) if forms[m[0].lower()] != own]
+
+
+def running_text(article) -> list[NavigableString]:
+    """The text nodes of running text: the article less References and every element that is
+    not running text (links included), removed once rather than asked of each text node."""
+    for references in article.find_all("h2", id="references"):
+        for sibling in list(references.find_next_siblings()):
+            if sibling.name == "h2":
+                break
+            sibling.decompose()
+    for element in article.find_all(lambda tag: tag.name in NOT_RUNNING_TEXT
+                                    or bool(NOT_RUNNING_TEXT_CLASSES & set(tag.get("class") or []))):
+        if not element.decomposed:
+            element.decompose()
+    return [node for node in article.find_all(string=True) if type(node) is NavigableString]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -26,6 +26,7 @@ any of the five languages.
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 import unicodedata
 from html import escape, unescape
@@ -123,11 +124,12 @@ def definition_of(content_html: str, locale: str, page: str) -> str:
 
 # --- term matching -----------------------------------------------------------------------
 
-def term_pattern(terms: dict[str, dict]) -> tuple[re.Pattern, dict[str, str | None]]:
-    """One pattern for every form of every term, longest first, and form (lower case) ->
-    term key; None for phrases that only block a shorter term (`except:`)."""
+@functools.lru_cache(maxsize=None)  # once per language, not once per page
+def term_pattern(locale: str) -> tuple[re.Pattern, dict[str, str | None]]:
+    """One pattern for every form of every term of a language, longest first, and form (lower
+    case) -> term key; None for phrases that only block a shorter term (`except:`)."""
     forms: dict[str, str | None] = {}
-    for key, term in terms.items():
+    for key, term in load_terms(locale).items():
         for form in [term["term"], *term.get("also", [])]:
             if forms.get(form.lower(), key) != key:
                 raise PluginError(f"glossary: '{form}' is a form of both {forms[form.lower()]} and {key}")
@@ -214,7 +216,7 @@ class Links:
     """What links a term on one page: the terms of its language, the definitions, the URLs."""
 
     def __init__(self, locale: str, page: Page, definitions: dict[str, str]) -> None:
-        self.pattern, self.forms = term_pattern(load_terms(locale))
+        self.pattern, self.forms = term_pattern(locale)
         self.page_url = page.url
         own = ENTRIES.get(english_page(page))
         self.targets = {key: entry_url(locale, name) for name, key in ENTRIES.items() if key != own}
@@ -239,19 +241,10 @@ class Links:
     def title_for(self, href: str) -> str | None:
         if not href or "#" in href or "//" in href:
             return None
-        key = self.by_url.get(_resolve(self.page_url, href))
+        # the site-root URL it points at: ('pt/x/', '../y/') -> 'pt/y/'
+        target = posixpath.normpath(posixpath.join("/" + self.page_url, href)).lstrip("/") + "/"
+        key = self.by_url.get(target)
         return self.definitions[key] if key else None
-
-
-def _resolve(base: str, href: str) -> str:
-    """The site-root URL of a relative link from a directory URL: ('pt/x/', '../y/') -> 'pt/y/'."""
-    parts = [p for p in base.split("/") if p]
-    for part in href.split("/"):
-        if part == "..":
-            parts = parts[:-1]
-        elif part and part != ".":
-            parts.append(part)
-    return "/".join(parts) + ("/" if href.endswith("/") else "")
 
 
 # --- the A–Z page ------------------------------------------------------------------------
@@ -266,33 +259,36 @@ def sort_key(term: str, locale: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
+def in_order(locale: str) -> list[tuple[str, str]]:
+    """(entry page, term key) in this language's alphabetical order of the terms."""
+    return sorted(ENTRIES.items(), key=lambda item: sort_key(load_terms(locale)[item[1]]["term"], locale))
+
+
+def term_link(code: str, name: str, key: str, page: Page, hreflang: bool = True) -> str:
+    """The term of an entry in a language, linked to the entry in that language."""
+    language = f' hreflang="{code}"' if hreflang else ""
+    return (f'<a href="{get_relative_url(entry_url(code, name), page.url)}"{language}>'
+            f'{escape(load_terms(code)[key]["term"])}</a>')
+
+
 def a_to_z(locale: str, page: Page, languages: list[tuple[str, str]]) -> str:
     """The entries in this language's alphabetical order: the term, linked to its entry, its
     definition, and the term in the other languages, each linked to the entry in that language."""
-    terms = {code: load_terms(code) for code, _ in languages}
     items = []
-    for name, key in sorted(ENTRIES.items(), key=lambda item: sort_key(terms[locale][item[1]]["term"], locale)):
-        others = " · ".join(
-            f'<span lang="{code}">{escape(language)}: <a href="{get_relative_url(entry_url(code, name), page.url)}" '
-            f'hreflang="{code}">{escape(terms[code][key]["term"])}</a></span>'
-            for code, language in languages if code != locale)
-        items.append(f'<dt id="{name.removesuffix(".md")}"><a href="{get_relative_url(entry_url(locale, name), page.url)}">'
-                     f'{escape(terms[locale][key]["term"])}</a></dt>'
+    for name, key in in_order(locale):
+        others = " · ".join(f'<span lang="{code}">{escape(language)}: {term_link(code, name, key, page)}</span>'
+                            for code, language in languages if code != locale)
+        items.append(f'<dt id="{name.removesuffix(".md")}">{term_link(locale, name, key, page, hreflang=False)}</dt>'
                      f'<dd><p>{escape(DEFINITIONS[locale][key])}</p><p class="glossary-index__languages">{others}</p></dd>')
     return f'<div class="glossary-index"><dl>{"".join(items)}</dl></div>'
 
 
 def term_table(locale: str, page: Page, languages: list[tuple[str, str]]) -> str:
     """Every entry's term in the five languages, this page's language first, in its order."""
-    terms = {code: load_terms(code) for code, _ in languages}
     columns = sorted(languages, key=lambda language: language[0] != locale)
     head = "".join(f'<th scope="col" lang="{code}">{escape(language)}</th>' for code, language in columns)
-    rows = []
-    for name, key in sorted(ENTRIES.items(), key=lambda item: sort_key(terms[locale][item[1]]["term"], locale)):
-        cells = "".join(
-            f'<td lang="{code}"><a href="{get_relative_url(entry_url(code, name), page.url)}" hreflang="{code}">'
-            f'{escape(terms[code][key]["term"])}</a></td>' for code, _ in columns)
-        rows.append(f"<tr>{cells}</tr>")
+    rows = ["<tr>" + "".join(f'<td lang="{code}">{term_link(code, name, key, page)}</td>' for code, _ in columns) + "</tr>"
+            for name, key in in_order(locale)]
     return f'<div class="glossary-index"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 

@@ -317,7 +317,31 @@ def on_page_context(context, page: Page, config: MkDocsConfig, nav):
     return context
 
 
+# Code blocks and rendered formulas hold most of a page's tags (a Pygments <span> per token, an
+# SVG <path> per glyph) and nothing is linked inside them: the parser is spared them. Neither
+# element nests inside itself, so the first closing tag ends each.
+OPAQUE = re.compile(r"<pre\b.*?</pre>|<mjx-container\b.*?</mjx-container>", re.S)
+PLACEHOLDER = re.compile(r'<pre data-glossary-opaque="(\d+)"></pre>')
+
+
+def link_terms(html: str, links: Links) -> str:
+    """The article's running text with its terms linked; everything else byte for byte."""
+    start = html.find('<article class="md-content__inner')
+    if start < 0:
+        return html
+    end = html.index("</article>", start) + len("</article>")
+    opaque: list[str] = []
+
+    def set_aside(match: re.Match) -> str:
+        opaque.append(match[0])
+        return f'<pre data-glossary-opaque="{len(opaque) - 1}"></pre>'
+
+    article = OPAQUE.sub(set_aside, html[start:end])
+    linked = PLACEHOLDER.sub(lambda m: opaque[int(m[1])], TermLinker(article, links).result())
+    return html[:start] + linked + html[end:]
+
+
 @event_priority(-10)  # after hooks/math.py (0) has turned formulas into SVG, which is skipped whole
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     locale = language_of(page)
-    return TermLinker(output, Links(locale, page, DEFINITIONS.get(locale, {}))).result()
+    return link_terms(output, Links(locale, page, DEFINITIONS.get(locale, {})))

@@ -8,6 +8,7 @@ priority -100, ours the default 0).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
@@ -21,6 +22,11 @@ def load_language(locale: str) -> dict:
     path = I18N_DIR / f"{locale}.yml"
     if not path.is_file():
         raise PluginError(f"{path}: missing strings file for language '{locale}'")
+    return _parsed(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=None)  # mkdocs-static-i18n runs on_config once per language: parse each file once
+def _parsed(path: Path, mtime_ns: int) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 

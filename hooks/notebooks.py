@@ -4,11 +4,20 @@
    deletes the cache entries that build did not use (the other languages' notebooks),
    so every build re-rendered every notebook. Entries are keyed by the notebook's
    content and options, so keeping them is safe.
-2. Executed once per build: the code cells are the same in every language
-   (tests/test_site/test_translations.py), so each notebook is executed once, with
-   nbclient, keyed by its code; every language's page and download get those outputs.
-   mkdocs-jupyter only renders (execute: false): it is pointed at the executed .ipynb.
-   A failing cell raises, so the build fails instead of rendering a traceback.
+2. Executed once, reused until what it runs changes: the code cells are the same in every
+   language (tests/test_site/test_translations.py), so each notebook is executed once, with
+   nbclient, and every language's page and download get those outputs. The executed
+   notebook is kept in .cache/notebooks/, keyed by a hash of everything that determines its
+   outputs: its code cells, every file under snippets/ it imports (followed through those
+   files' own imports), the versions of the libraries all of them import, and Python's.
+   A later build reuses it while that key holds and executes again when any part changes;
+   the log says "Executed notebook" or "Reused notebook" for each (jupyter-cache's idea,
+   without its database). NOTEBOOK_EXECUTE=always executes every notebook whatever the cache
+   holds (the test suite's build sets it; the fresh run then refreshes the cache), and
+   NOTEBOOK_CACHE points the cache to another folder.
+   mkdocs-jupyter only renders (execute: false): it is pointed at the executed .ipynb, so its
+   own HTML cache is keyed by the outputs too. A failing cell raises, so the build fails
+   instead of rendering a traceback. The kernel talks over local IPC sockets, not TCP.
 3. Download: notebooks are jupytext Markdown (the only form the i18n plugin translates);
    each page gets a real .ipynb beside it, with the outputs of that run, and
    page.meta["ipynb"], which overrides/main.html links.
@@ -23,38 +32,54 @@
    (width/height) so the page does not shift when it loads.
 6. Links: notebook Markdown links to entries relatively (../../batch-normalization/), which
    works on every language's page; the download gets them as absolute URLs.
-7. No per-cell copy buttons: a notebook cell depends on the cells above it, so copied
+7. Which files are notebooks: mkdocs-jupyter 0.26.3 reads every Markdown file of every
+   language through jupytext (should_include) to see whether it has a kernelspec, before it
+   looks at its `include` globs: ~770 parses per build. Upstream has no option to trust the
+   globs; here the configured `include` globs alone decide, matched against the page's path
+   in docs/, so no other page is parsed (and a file they match without a Python kernelspec
+   fails the build instead of being quietly rendered as a page).
+8. No per-cell copy buttons: a notebook cell depends on the cells above it, so copied
    alone it does not run, and every copy button on this site promises a complete program
    (tests/test_site/test_copy_run.py). Readers download the whole .ipynb instead.
 """
 
 from __future__ import annotations
 
+import ast
 import base64
+import functools
 import hashlib
+import importlib.metadata
+import json
 import logging
 import os
 import re
 import struct
+import sys
 import time
 from html import escape
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
 
 import jupytext
 import nbformat
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 NOTEBOOK_DIR = "notebooks/"
 ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS = ROOT / "snippets"
 EXECUTED_DIR = ROOT / ".cache" / "notebooks-executed"
+# Bump when the way a notebook is executed changes (environment, kernel, output post-processing).
+EXECUTION_VERSION = "1"
 DEFAULT_ALT = "No description has been provided for this image"
 RELATIVE_LINK = re.compile(r"\]\((\.\./[^)\s]*)\)")
-_executed: dict[str, nbformat.NotebookNode] = {}  # code hash -> executed notebook, for this build
+_executed: dict[tuple[str, ...], nbformat.NotebookNode] = {}  # code cells -> executed notebook, in this build
 _pages: dict[str, nbformat.NotebookNode] = {}  # page src_uri -> its notebook with outputs
 NBCONVERT_LOADERS = [
     re.compile(r'<script src="">\s*</script>'),
@@ -68,14 +93,53 @@ NBCONVERT_LOADERS = [
 ]
 
 
-class _KeepEveryEntry(set):
+class _UsedByAnyLanguage(set):
+    """mkdocs-jupyter's record of the cache entries a build used. It evicts the others after
+    each build, and so, under mkdocs-static-i18n, each language's entries after the next
+    language's build: every build rendered every notebook again. Here every entry counts as
+    used during the builds; the entries no language used are evicted after the last one."""
+
     def __contains__(self, item: object) -> bool:
         return True
+
+    def add(self, item) -> None:
+        _used_html_cache.add(Path(item).resolve())
+
+
+_used_html_cache: set[Path] = set()
+
+
+def on_config(config: MkDocsConfig) -> None:
+    plugin = config.plugins["mkdocs-jupyter"]
+    plugin.should_include = functools.partial(matches_notebook_globs, plugin.config)
 
 
 @event_priority(-50)  # after mkdocs-jupyter's on_pre_build has reset its set
 def on_pre_build(config: MkDocsConfig) -> None:
-    config.plugins["mkdocs-jupyter"]._used_cache_paths = _KeepEveryEntry()
+    config.plugins["mkdocs-jupyter"]._used_cache_paths = _UsedByAnyLanguage()
+
+
+@event_priority(-300)  # after mkdocs-static-i18n (-100) has built the other languages inside this event
+def on_post_build(config: MkDocsConfig) -> None:
+    i18n = config.plugins["i18n"]
+    if i18n.building or i18n.config.build_only_locale:
+        return  # a language's build inside the others', or a one-language preview: not every entry was used
+    cache = Path(config.plugins["mkdocs-jupyter"].config["cache_dir"])
+    for entry in cache.glob("*.json") if cache.is_dir() else []:
+        if entry.resolve() not in _used_html_cache:
+            entry.unlink()
+    _used_html_cache.clear()
+
+
+def matches_notebook_globs(plugin_config, file) -> bool:
+    """mkdocs-jupyter's should_include, from its `include` and `ignore` globs alone, matched
+    against the path in docs/ (which stays the .md's while the page renders the .ipynb)."""
+    if file.src_uri is None:
+        return False
+    path = PurePosixPath(file.src_uri)
+    if any(path.match(pattern) for pattern in plugin_config["ignore"]):
+        return False
+    return any(path.match(pattern) for pattern in plugin_config["include"])
 
 
 def is_notebook(page: Page) -> bool:
@@ -86,26 +150,137 @@ def _code(notebook: nbformat.NotebookNode) -> list[str]:
     return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
 
 
+def cache_dir() -> Path:
+    return Path(os.environ.get("NOTEBOOK_CACHE") or ROOT / ".cache" / "notebooks")
+
+
+# --- what a notebook's outputs depend on -------------------------------------------------
+
+def imported_modules(source: str, package: str = "") -> set[str]:
+    """Absolute names of the modules a piece of Python imports; for `from a import b`, both
+    a and a.b (b may be a module). IPython magics and shell lines are not Python: skipped."""
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    names: set[str] = set()
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: from .validation import x, inside `package`
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def module_files(name: str, snippets: Path) -> list[Path]:
+    """The files under snippets/ that importing `name` (snippets.a.b) runs: each package's
+    __init__.py on the way and the module itself; none for a name that is not a module."""
+    parts = name.split(".")[1:]
+    files = [snippets / Path(*parts[:i]) / "__init__.py" for i in range(len(parts) + 1)]
+    module = snippets / Path(*parts).with_suffix(".py") if parts else None
+    found = [f for f in files if f.is_file()]
+    if module is not None and module.is_file():
+        found.append(module)
+    return found
+
+
+def dependencies(code: list[str], snippets: Path = SNIPPETS) -> tuple[dict[str, str], set[str]]:
+    """({snippet path: SHA-256 of its contents} for every file under snippets/ the code
+    imports, directly or through another snippet, {top-level names of the other modules
+    imported by the code and by those files})."""
+    pending = set().union(*(imported_modules(cell) for cell in code)) if code else set()
+    seen_modules: set[str] = set()
+    files: dict[str, str] = {}
+    libraries: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen_modules or not name:
+            continue
+        seen_modules.add(name)
+        if name.split(".")[0] != snippets.name:
+            libraries.add(name.split(".")[0])
+            continue
+        for path in module_files(name, snippets):
+            key = path.relative_to(snippets).as_posix()
+            if key in files:
+                continue
+            text = path.read_bytes()
+            files[key] = hashlib.sha256(text).hexdigest()
+            package = ".".join([snippets.name, *path.relative_to(snippets).parent.parts])
+            pending |= imported_modules(text.decode("utf-8"), package)
+    return files, libraries
+
+
+@functools.lru_cache(maxsize=1)
+def _distributions() -> dict[str, list[str]]:
+    return importlib.metadata.packages_distributions()
+
+
+def library_versions(names: set[str]) -> dict[str, str]:
+    """{distribution: version} for the installed distributions that provide these top-level
+    modules (the standard library's are covered by Python's version)."""
+    versions = {}
+    for name in names:
+        for distribution in _distributions().get(name, []):
+            versions[distribution] = importlib.metadata.version(distribution)
+    return dict(sorted(versions.items()))
+
+
+def cache_key(notebook: nbformat.NotebookNode, snippets: Path = SNIPPETS) -> str:
+    """A hash of everything that determines the notebook's outputs."""
+    code = _code(notebook)
+    files, libraries = dependencies(code, snippets)
+    inputs = {"code": code, "snippets": dict(sorted(files.items())), "libraries": library_versions(libraries),
+              "python": sys.version, "execution": EXECUTION_VERSION}
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
+
+
+# --- execution, once per key ------------------------------------------------------------
+
 def executed(notebook: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
-    """The notebook run once with nbclient, per distinct code (any language's copy)."""
-    key = hashlib.sha256("\x00".join(_code(notebook)).encode()).hexdigest()[:16]
-    if key not in _executed:
+    """The notebook with the outputs of one run of its code: from this build, from an earlier
+    build whose key is the same (the cache), or executed now with nbclient."""
+    code = tuple(_code(notebook))
+    if code in _executed:  # another language's copy, in this build
+        return _executed[code]
+    key = cache_key(notebook)
+    stored = cache_dir() / f"{name}-{key}.ipynb"
+    if stored.is_file() and os.environ.get("NOTEBOOK_EXECUTE") != "always":
+        run = nbformat.read(stored, as_version=4)
+        log.info("Reused notebook %s (code %s): its code, the snippets it imports and its libraries are unchanged", name, key)
+    else:
         run, start = nbformat.from_dict(notebook), time.perf_counter()
         execute(run)
         seconds = time.perf_counter() - start
         for cell in run.cells:  # once here, not once per language
             sized(cell.get("outputs", []))
         log.info("Executed notebook %s (code %s) once for every language in %.1f s", name, key, seconds)
-        _executed[key] = run
-    return _executed[key]
+        store(run, stored)
+    _executed[code] = run
+    return run
+
+
+def store(run: nbformat.NotebookNode, target: Path) -> None:
+    """Write the executed notebook (atomically) and drop this notebook's older entries."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for older in target.parent.glob(target.name.rsplit("-", 1)[0] + "-*.ipynb"):
+        if re.fullmatch(r"[0-9a-f]{16}", older.stem.rsplit("-", 1)[1]):
+            older.unlink()
+    partial = target.with_suffix(".partial")
+    nbformat.write(run, partial)
+    partial.replace(target)
 
 
 def execute(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Run every cell in a fresh kernel, as a reader would: in the repository's root folder
     (the cells import `snippets`), without the TensorFlow log setting `make` exports (the
-    notebook must set it itself). A failing cell raises CellExecutionError."""
+    notebook must set it itself). A failing cell raises CellExecutionError. The kernel is
+    reached over local IPC sockets (ipykernel warns about unencrypted TCP)."""
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}},
+                            config=Config({"KernelManager": {"transport": "ipc"}}))
     client.execute(env=env)
     return notebook
 
@@ -145,13 +320,17 @@ def absolute_links(notebook: nbformat.NotebookNode, page_url: str) -> nbformat.N
 def with_outputs(path: str) -> nbformat.NotebookNode:
     """This language's notebook, with the outputs of the one execution."""
     notebook = jupytext.read(path)
+    if notebook.metadata.get("kernelspec", {}).get("language") != "python":
+        raise PluginError(f"{path}: a notebook (mkdocs-jupyter's include globs) without a Python kernelspec header")
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{index}"  # nbformat's are random: the same notebook must give the same bytes
     runs = [cell for cell in executed(notebook, Path(path).name.split(".")[0]).cells if cell.cell_type == "code"]
     for cell, run in zip((c for c in notebook.cells if c.cell_type == "code"), runs):
         cell.outputs, cell.execution_count = run.outputs, run.execution_count
     return notebook
 
 
-@event_priority(-50)  # after mkdocs-jupyter's on_pre_page, before the page renders
+@event_priority(50)  # before mkdocs-jupyter's on_pre_page, which keys its HTML cache by this .ipynb
 def on_pre_page(page: Page, config: MkDocsConfig, files):
     if is_notebook(page):
         notebook = with_outputs(page.file.abs_src_path)

@@ -116,11 +116,12 @@ def test_only_running_text_of_the_article_is_linked_and_the_rest_is_kept_byte_fo
             '<p>Use batch norm &amp; <code>batch norm</code> or <a href="https://example.org">batch norm</a>.</p>'
             '<pre><span>batch norm</span></pre><p class="admonition-title">batch norm</p>'
             '<span class="arithmatex">batch norm</span><mjx-container><svg><use href="#x"/></svg>batch norm</mjx-container>'
+            '<pre data-glossary-opaque="0"></pre><div class="highlight"><pre><code>batch norm</code></pre></div>'
             '<table><tr><th>batch norm</th><td>batch norm</td></tr></table>'
             '<div class="footnote"><div><p>batch norm</p></div></div><dl><dt>batch norm</dt><dd>dropout</dd></dl>'
             '<h2 id="references">References</h2><p>Batch norm paper</p>')
     page = article(body)
-    result = hook.TermLinker(page, links_for("regularization.md", "regularization/")).result()
+    result = hook.link_terms(page, links_for("regularization.md", "regularization/"))
     assert linked(result) == [("../batch-normalization/", "batch norm"), ("../batch-normalization/", "batch norm"),
                               ("../dropout/", "dropout")]
     assert unlinked(result) == page
@@ -129,7 +130,7 @@ def test_only_running_text_of_the_article_is_linked_and_the_rest_is_kept_byte_fo
 def test_links_already_written_to_an_entry_get_its_definition_as_a_tooltip():
     page = article('<p><a href="../dropout/">Dropout</a>, <a href="../dropout/#code">its code</a>, '
                    '<a href="../dropout/" title="kept">kept</a>, <a href="../notebooks/x/">a notebook</a></p>')
-    result = hook.TermLinker(page, links_for("regularization.md", "regularization/")).result()
+    result = hook.link_terms(page, links_for("regularization.md", "regularization/"))
     assert result == page.replace('<a href="../dropout/">', '<a href="../dropout/" title="definition of dropout">')
 
 
@@ -284,9 +285,9 @@ def test_linking_is_done_once_and_keeps_every_page_otherwise_intact(built_site, 
         src = page.removeprefix(LANGUAGE_ROOTS[lang]).removesuffix("index.html").rstrip("/") or "index"
         fake = fake_page(src + ("" if lang == "en" else f".{lang}") + ".md", page.removesuffix("index.html"), lang)
         nothing = SimpleNamespace(text=lambda data: data, title_for=lambda href: None)
-        assert hook.TermLinker(html, nothing).result() == html, page
+        assert hook.link_terms(html, nothing) == html, page
         again = hook.Links(lang, fake, entry_definitions(built_site, lang))
-        assert hook.TermLinker(html, again).result() == html, page
+        assert hook.link_terms(html, again) == html, page
 
 
 # --- the A–Z page --------------------------------------------------------------------------

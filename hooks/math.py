@@ -6,11 +6,18 @@ install`; hooks/math_to_svg.js). The glyphs a page uses are defined once per pag
 global font cache), no font is loaded, and every formula keeps its MathML for screen
 readers (MathJax's assistive MathML). A TeX error, or a formula left unrendered, fails
 the build.
+
+Rendering is the same for the same formulas: each page's result is kept in .cache/math/,
+keyed by its formulas, hooks/math_to_svg.js and the locked MathJax version, so a build
+starts Node only for pages whose formulas changed. After a build of every language, the
+entries no page used are removed.
 """
 
 from __future__ import annotations
 
 import atexit
+import functools
+import hashlib
 import json
 import re
 import shutil
@@ -19,11 +26,13 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(__file__).resolve().parent / "math_to_svg.js"
 MATHJAX = ROOT / "node_modules" / "mathjax-full" / "js" / "mathjax.js"
+CACHE = ROOT / ".cache" / "math"
 ARITHMATEX = re.compile(r'(<(span|div) class="arithmatex">)(.*?)(</\2>)', re.S)
 # nbconvert leaves the TeX of notebook Markdown cells for a client-side renderer
 NOTEBOOK_MARKDOWN = re.compile(r'(<div class="[^"]*\bjp-RenderedMarkdown\b[^"]*"[^>]*>)(.*?)(</div>)', re.S)
@@ -38,15 +47,38 @@ _renderer: subprocess.Popen | None = None
 def renderer() -> subprocess.Popen:
     global _renderer
     if _renderer is None:
-        if shutil.which("node") is None or not MATHJAX.is_file():
-            raise PluginError(f"build-time math needs node and {MATHJAX}: run `make install`")
         _renderer = subprocess.Popen(["node", str(SCRIPT)], cwd=ROOT, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, encoding="utf-8")
         atexit.register(_renderer.kill)
     return _renderer
 
 
+@functools.lru_cache(maxsize=1)
+def renderer_version() -> str:
+    """What else decides the SVG: the script and the MathJax release npm installed."""
+    installed = json.loads((MATHJAX.parent.parent / "package.json").read_text(encoding="utf-8"))["version"]
+    return hashlib.sha256(SCRIPT.read_bytes() + installed.encode()).hexdigest()
+
+
+_used: set[Path] = set()  # cache entries read or written since the last eviction
+
+
 def render(fragments: list[str]) -> dict:
+    key = hashlib.sha256(json.dumps([renderer_version(), fragments]).encode()).hexdigest()
+    entry = CACHE / f"{key}.json"
+    _used.add(entry)
+    if entry.is_file():
+        return json.loads(entry.read_text(encoding="utf-8"))
+    result = rendered_by_node(fragments)
+    if not result["errors"]:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        partial = entry.with_suffix(".partial")
+        partial.write_text(json.dumps(result), encoding="utf-8")
+        partial.replace(entry)
+    return result
+
+
+def rendered_by_node(fragments: list[str]) -> dict:
     process = renderer()
     process.stdin.write(json.dumps({"fragments": fragments}) + "\n")
     process.stdin.flush()
@@ -57,7 +89,19 @@ def render(fragments: list[str]) -> dict:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    renderer()  # fail early, before any page is built
+    if shutil.which("node") is None or not MATHJAX.is_file():  # fail early, before any page is built
+        raise PluginError(f"build-time math needs node and {MATHJAX}: run `make install`")
+
+
+@event_priority(-300)  # after mkdocs-static-i18n (-100) has built the other languages inside this event
+def on_post_build(config: MkDocsConfig) -> None:
+    i18n = config.plugins["i18n"]
+    if i18n.building or i18n.config.build_only_locale:
+        return  # one language's build among the others, or a one-language preview: not every page was seen
+    for entry in CACHE.glob("*.json") if CACHE.is_dir() else []:
+        if entry not in _used:
+            entry.unlink()
+    _used.clear()
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

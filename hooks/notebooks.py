@@ -56,9 +56,12 @@ import os
 import re
 import struct
 import sys
+import tempfile
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from html import escape
 from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
 from urllib.parse import urljoin
 
 import jupytext
@@ -79,7 +82,8 @@ EXECUTED_DIR = ROOT / ".cache" / "notebooks-executed"
 EXECUTION_VERSION = "1"
 DEFAULT_ALT = "No description has been provided for this image"
 RELATIVE_LINK = re.compile(r"\]\((\.\./[^)\s]*)\)")
-_executed: dict[tuple[str, ...], nbformat.NotebookNode] = {}  # code cells -> executed notebook, in this build
+_executed: dict[tuple[str, ...], Future] = {}  # code cells -> the notebook run with them, in this build
+_pool: ThreadPoolExecutor | None = None  # each run waits on its own kernel process: all run at once
 _pages: dict[str, nbformat.NotebookNode] = {}  # page src_uri -> its notebook with outputs
 NBCONVERT_LOADERS = [
     re.compile(r'<script src="">\s*</script>'),
@@ -117,6 +121,13 @@ def on_config(config: MkDocsConfig) -> None:
 @event_priority(-50)  # after mkdocs-jupyter's on_pre_build has reset its set
 def on_pre_build(config: MkDocsConfig) -> None:
     config.plugins["mkdocs-jupyter"]._used_cache_paths = _UsedByAnyLanguage()
+    # Every notebook starts now, each in its own kernel, while the pages are converted.
+    plugin = config.plugins["mkdocs-jupyter"].config
+    docs = Path(config.docs_dir)
+    for path in sorted(docs.glob(f"{NOTEBOOK_DIR}*.md")):
+        relative = SimpleNamespace(src_uri=path.relative_to(docs).as_posix())
+        if path.name.count(".") == 1 and matches_notebook_globs(plugin, relative):  # the English copies
+            in_background(jupytext.read(path), path.stem)
 
 
 @event_priority(-300)  # after mkdocs-static-i18n (-100) has built the other languages inside this event
@@ -241,36 +252,46 @@ def cache_key(notebook: nbformat.NotebookNode, snippets: Path = SNIPPETS) -> str
 
 def executed(notebook: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """The notebook with the outputs of one run of its code: from this build, from an earlier
-    build whose key is the same (the cache), or executed now with nbclient."""
+    build whose key is the same (the cache), or executed with nbclient. Started in the
+    background if on_pre_build has not started it already."""
+    return in_background(notebook, name).result()
+
+
+def in_background(notebook: nbformat.NotebookNode, name: str) -> Future:
     code = tuple(_code(notebook))
-    if code in _executed:  # another language's copy, in this build
-        return _executed[code]
+    if code not in _executed:  # not yet started for another language's copy, in this build
+        global _pool
+        _pool = _pool or ThreadPoolExecutor(thread_name_prefix="notebook")
+        _executed[code] = _pool.submit(run_or_reuse, notebook, name)
+    return _executed[code]
+
+
+def run_or_reuse(notebook: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     key = cache_key(notebook)
     stored = cache_dir() / f"{name}-{key}.ipynb"
     if stored.is_file() and os.environ.get("NOTEBOOK_EXECUTE") != "always":
-        run = nbformat.read(stored, as_version=4)
         log.info("Reused notebook %s (code %s): its code, the snippets it imports and its libraries are unchanged", name, key)
-    else:
-        run, start = nbformat.from_dict(notebook), time.perf_counter()
-        execute(run)
-        seconds = time.perf_counter() - start
-        for cell in run.cells:  # once here, not once per language
-            sized(cell.get("outputs", []))
-        log.info("Executed notebook %s (code %s) once for every language in %.1f s", name, key, seconds)
-        store(run, stored)
-    _executed[code] = run
+        return nbformat.read(stored, as_version=4)
+    run, start = nbformat.from_dict(notebook), time.perf_counter()
+    execute(run)
+    seconds = time.perf_counter() - start
+    for cell in run.cells:  # once here, not once per language
+        sized(cell.get("outputs", []))
+    log.info("Executed notebook %s (code %s) once for every language in %.1f s", name, key, seconds)
+    store(run, name, key)
     return run
 
 
-def store(run: nbformat.NotebookNode, target: Path) -> None:
+def store(run: nbformat.NotebookNode, name: str, key: str) -> None:
     """Write the executed notebook (atomically) and drop this notebook's older entries."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for older in target.parent.glob(target.name.rsplit("-", 1)[0] + "-*.ipynb"):
-        if re.fullmatch(r"[0-9a-f]{16}", older.stem.rsplit("-", 1)[1]):
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for older in folder.glob(f"{name}-*.ipynb"):
+        if re.fullmatch(rf"{re.escape(name)}-[0-9a-f]{{16}}", older.stem):
             older.unlink()
-    partial = target.with_suffix(".partial")
+    partial = folder / f"{name}-{key}.partial"
     nbformat.write(run, partial)
-    partial.replace(target)
+    partial.replace(folder / f"{name}-{key}.ipynb")
 
 
 def execute(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -279,9 +300,11 @@ def execute(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     notebook must set it itself). A failing cell raises CellExecutionError. The kernel is
     reached over local IPC sockets (ipykernel warns about unencrypted TCP)."""
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}},
-                            config=Config({"KernelManager": {"transport": "ipc"}}))
-    client.execute(env=env)
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:  # one folder per kernel: they run at once
+        ipc = Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(sockets, "ipc")}})
+        client = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}},
+                                config=ipc)
+        client.execute(env=env)
     return notebook
 
 

@@ -45,8 +45,9 @@
 
 from __future__ import annotations
 
-import ast
+import asyncio
 import base64
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
@@ -57,8 +58,9 @@ import re
 import struct
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from html import escape
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
@@ -83,7 +85,6 @@ EXECUTION_VERSION = "1"
 DEFAULT_ALT = "No description has been provided for this image"
 RELATIVE_LINK = re.compile(r"\]\((\.\./[^)\s]*)\)")
 _executed: dict[tuple[str, ...], Future] = {}  # code cells -> the notebook run with them, in this build
-_pool: ThreadPoolExecutor | None = None  # each run waits on its own kernel process: all run at once
 _pages: dict[str, nbformat.NotebookNode] = {}  # page src_uri -> its notebook with outputs
 NBCONVERT_LOADERS = [
     re.compile(r'<script src="">\s*</script>'),
@@ -121,6 +122,8 @@ def on_config(config: MkDocsConfig) -> None:
 @event_priority(-50)  # after mkdocs-jupyter's on_pre_build has reset its set
 def on_pre_build(config: MkDocsConfig) -> None:
     config.plugins["mkdocs-jupyter"]._used_cache_paths = _UsedByAnyLanguage()
+    if not config.plugins["i18n"].building:  # a new build (`mkdocs serve` keeps this module between builds)
+        _executed.clear()
     # Every notebook starts now, each in its own kernel, while the pages are converted.
     plugin = config.plugins["mkdocs-jupyter"].config
     docs = Path(config.docs_dir)
@@ -167,21 +170,32 @@ def cache_dir() -> Path:
 
 # --- what a notebook's outputs depend on -------------------------------------------------
 
+# `import a.b, c as d` and `from .a import (b, c)` at the start of a line. A regular expression,
+# not ast.parse: in Python 3.11 ast.parse fails ("AST constructor recursion depth mismatch")
+# when another thread parses at the same moment, as nbclient's threads do while a notebook
+# runs. A line that only looks like an import (in a string) adds a file to the key: the
+# safe side. Imports made at run time (importlib, __import__) are not seen.
+IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(?P<base>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#;]*)"
+                    r"|import[ \t]+(?P<modules>[^\n#;]*))", re.M)
+
+
 def imported_modules(source: str, package: str = "") -> set[str]:
     """Absolute names of the modules a piece of Python imports; for `from a import b`, both
-    a and a.b (b may be a module). IPython magics and shell lines are not Python: skipped."""
-    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    a and a.b (b may be a module)."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse("\n".join(lines))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:  # relative: from .validation import x, inside `package`
-                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                base = f"{parent}.{base}" if base else parent
-            names.add(base)
-            names.update(f"{base}.{alias.name}" for alias in node.names)
+    source = source.replace("\\\n", " ")  # backslash continuations
+    for match in IMPORT.finditer(source):
+        if match["modules"] is not None:
+            names.update(part.split()[0] for part in match["modules"].split(",") if part.strip())
+            continue
+        base = match["base"]
+        level = len(base) - len(base.lstrip("."))
+        if level:  # relative: from .validation import x, inside `package`
+            parent = package.rsplit(".", level - 1)[0] if level > 1 else package
+            base = f"{parent}.{base[level:]}" if base[level:] else parent
+        names.add(base)
+        listed = match["names"].strip("() \t\n")
+        names.update(f"{base}.{part.split()[0]}" for part in listed.split(",") if part.strip())
     return names
 
 
@@ -197,7 +211,7 @@ def module_files(name: str, snippets: Path) -> list[Path]:
     return found
 
 
-def dependencies(code: list[str], snippets: Path = SNIPPETS) -> tuple[dict[str, str], set[str]]:
+def dependencies(code: list[str], snippets: Path) -> tuple[dict[str, str], set[str]]:
     """({snippet path: SHA-256 of its contents} for every file under snippets/ the code
     imports, directly or through another snippet, {top-level names of the other modules
     imported by the code and by those files})."""
@@ -239,10 +253,10 @@ def library_versions(names: set[str]) -> dict[str, str]:
     return dict(sorted(versions.items()))
 
 
-def cache_key(notebook: nbformat.NotebookNode, snippets: Path = SNIPPETS) -> str:
+def cache_key(notebook: nbformat.NotebookNode, snippets: Path | None = None) -> str:
     """A hash of everything that determines the notebook's outputs."""
     code = _code(notebook)
-    files, libraries = dependencies(code, snippets)
+    files, libraries = dependencies(code, snippets or SNIPPETS)
     inputs = {"code": code, "snippets": dict(sorted(files.items())), "libraries": library_versions(libraries),
               "python": sys.version, "execution": EXECUTION_VERSION}
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
@@ -258,16 +272,29 @@ def executed(notebook: nbformat.NotebookNode, name: str) -> nbformat.NotebookNod
 
 
 def in_background(notebook: nbformat.NotebookNode, name: str) -> Future:
+    """Each run in a thread of its own, waiting on its own kernel process. Daemon threads: a
+    build that fails does not wait for the other notebooks (nbclient shuts their kernels
+    down at exit)."""
     code = tuple(_code(notebook))
     if code not in _executed:  # not yet started for another language's copy, in this build
-        global _pool
-        _pool = _pool or ThreadPoolExecutor(thread_name_prefix="notebook")
-        _executed[code] = _pool.submit(run_or_reuse, notebook, name)
+        future: Future = Future()
+        key = cache_key(notebook)
+
+        def run() -> None:
+            try:
+                future.set_result(run_or_reuse(notebook, name, key))
+            except BaseException as error:  # re-raised where the page asks for the run
+                future.set_exception(error)
+            finally:  # nbclient made an event loop for this thread and leaves it open
+                with contextlib.suppress(RuntimeError):
+                    asyncio.get_event_loop_policy().get_event_loop().close()
+
+        threading.Thread(target=run, name=f"notebook {name}", daemon=True).start()
+        _executed[code] = future
     return _executed[code]
 
 
-def run_or_reuse(notebook: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
-    key = cache_key(notebook)
+def run_or_reuse(notebook: nbformat.NotebookNode, name: str, key: str) -> nbformat.NotebookNode:
     stored = cache_dir() / f"{name}-{key}.ipynb"
     if stored.is_file() and os.environ.get("NOTEBOOK_EXECUTE") != "always":
         log.info("Reused notebook %s (code %s): its code, the snippets it imports and its libraries are unchanged", name, key)

@@ -1,4 +1,5 @@
-"""hooks/math.py renders formulas at build time and refuses TeX it cannot render."""
+"""hooks/math.py renders formulas at build time, refuses TeX it cannot render, and renders
+a page again only when its formulas change."""
 
 from __future__ import annotations
 
@@ -7,9 +8,17 @@ from types import SimpleNamespace
 import pytest
 from mkdocs.exceptions import PluginError
 
+from hooks import math as math_hook
 from hooks.math import on_post_page
 
 PAGE = SimpleNamespace(file=SimpleNamespace(src_uri="entry.md"))
+
+
+@pytest.fixture(autouse=True)
+def math_cache(tmp_path, monkeypatch):
+    """Each test with its own, empty cache of rendered pages."""
+    monkeypatch.setattr(math_hook, "CACHE", tmp_path)
+    return tmp_path
 
 
 def page_with(body: str) -> str:
@@ -45,3 +54,20 @@ def test_a_formula_that_is_not_rendered_fails_the_build():
 def test_a_page_without_formulas_is_unchanged():
     html = page_with("<p>no math, not even $5</p>")
     assert on_post_page(html, PAGE, None) == html
+
+
+def test_a_page_whose_formulas_are_unchanged_is_not_rendered_again(math_cache, monkeypatch):
+    formulas = [r"\(\hat{x} = x - \mu\)"]
+    rendered = math_hook.render(formulas)
+    assert len(list(math_cache.glob("*.json"))) == 1
+
+    def node_is_gone(fragments):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(math_hook, "rendered_by_node", node_is_gone)
+    assert math_hook.render(formulas) == rendered  # from the cache, the same result
+    with pytest.raises(AssertionError, match="rendered again"):
+        math_hook.render([r"\(\hat{x} = x + \mu\)"])  # another formula: Node again
+    monkeypatch.setattr(math_hook, "renderer_version", lambda: "another MathJax")
+    with pytest.raises(AssertionError, match="rendered again"):
+        math_hook.render(formulas)  # the same formula, another renderer: Node again

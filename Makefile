@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make serve   install into .venv, build every language, serve on http://127.0.0.1:8000
 #   make test    install, then the whole suite (what .ci/run calls)
+# For authors: make dev [ONLY=pt]   a live-reloading preview of one language (default en)
 # Installation is stamped: re-running either command on a set-up machine installs nothing.
 
 PYTHON ?= python3.11
@@ -12,7 +13,7 @@ MATHJAX := node_modules/mathjax-full/js/mathjax.js
 export NO_MKDOCS_2_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install serve build test bench bench-folding bench-sync mutation outputs lock clean
+.PHONY: install serve dev build test bench bench-folding bench-sync mutation outputs lock clean
 
 install: $(STAMP) $(MATHJAX)
 
@@ -32,8 +33,15 @@ $(MATHJAX): package.json package-lock.json
 build: install
 	$(PY) -m mkdocs build --strict
 
+PORT ?= 8000
 serve: build
-	$(PY) -m http.server 8000 --bind 127.0.0.1 --directory site
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory site
+
+# One language (ONLY=en|pt|it|zh|da; not LANG, which the shell sets), rebuilt on every saved
+# change and reloaded in the browser by `mkdocs serve` (mkdocs-static-i18n's build_only_locale).
+ONLY ?= en
+dev: install
+	GLOSSARY_PREVIEW_LANGUAGE=$(ONLY) $(PY) -m mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest

@@ -3,7 +3,7 @@
 Markdown keeps a soft line break as a newline in the HTML, and Chromium renders a newline
 between two CJK characters as a space (「代码 在项目」), which Chinese text never has; the
 same goes for a space typed after full-width punctuation (「**要点。** 正文」). On Chinese
-pages (built under zh/) such whitespace is removed, also across inline tags, but never
+pages such whitespace is removed, also across inline tags, but never
 inside <pre> blocks, where it is code.
 tests/test_site/test_cjk_spacing.py checks every rendered Chinese paragraph.
 """
@@ -24,6 +24,6 @@ def join_cjk_lines(html: str) -> str:
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    if page.file.dest_uri.startswith("zh/"):
+    if (getattr(page.file, "locale", None) or "").startswith("zh"):  # also a Chinese preview, built at the root
         return join_cjk_lines(html)
     return html

@@ -74,14 +74,21 @@ def english_page(page: Page) -> str:
     return re.sub(r"\.[a-z]{2}(\.md)$", r"\1", page.file.src_uri)
 
 
-@functools.lru_cache(maxsize=None)  # read once per language, not once per page
 def load_terms(locale: str) -> dict[str, dict]:
+    return _terms(locale, (I18N / f"{locale}.yml").stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=None)  # read once per language and version of the file, not once per page
+def _terms(locale: str, mtime_ns: int) -> dict[str, dict]:
     return yaml.safe_load((I18N / f"{locale}.yml").read_text(encoding="utf-8"))["terms"]
+
+
+ROOT_LANGUAGE = DEFAULT_LANGUAGE  # the language built at the site's root (a one-language preview's: on_config)
 
 
 def entry_url(locale: str, page: str) -> str:
     """The URL of an entry page in a language, from the site root: pt/batch-normalization/"""
-    return ("" if locale == DEFAULT_LANGUAGE else f"{locale}/") + page.removesuffix(".md") + "/"
+    return ("" if locale == ROOT_LANGUAGE else f"{locale}/") + page.removesuffix(".md") + "/"
 
 
 # --- definitions -------------------------------------------------------------------------
@@ -124,10 +131,14 @@ def definition_of(content_html: str, locale: str, page: str) -> str:
 
 # --- term matching -----------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)  # once per language, not once per page
 def term_pattern(locale: str) -> tuple[re.Pattern, dict[str, str | None]]:
     """One pattern for every form of every term of a language, longest first, and form (lower
     case) -> term key; None for phrases that only block a shorter term (`except:`)."""
+    return _term_pattern(locale, (I18N / f"{locale}.yml").stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=None)  # once per language and version of its term base, not once per page
+def _term_pattern(locale: str, mtime_ns: int) -> tuple[re.Pattern, dict[str, str | None]]:
     forms: dict[str, str | None] = {}
     for key, term in load_terms(locale).items():
         for form in [term["term"], *term.get("also", [])]:
@@ -293,6 +304,11 @@ def term_table(locale: str, page: Page, languages: list[tuple[str, str]]) -> str
 
 
 # --- events ------------------------------------------------------------------------------
+
+def on_config(config: MkDocsConfig) -> None:
+    global ROOT_LANGUAGE
+    ROOT_LANGUAGE = next(lang.locale for lang in config.plugins["i18n"].config.languages if lang.default)
+
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files) -> str:
     name = english_page(page)

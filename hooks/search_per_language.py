@@ -33,7 +33,7 @@ CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">\{[^<]
 def languages(config: MkDocsConfig) -> tuple[str, list[str]]:
     i18n = config.plugins["i18n"].config
     default = next(lang.locale for lang in i18n.languages if lang.default)
-    return default, [lang.locale for lang in i18n.languages if not lang.default]
+    return default, [lang.locale for lang in i18n.languages if not lang.default and lang.build]
 
 
 CODE_BLOCK = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre>)", re.S)

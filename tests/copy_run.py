@@ -76,11 +76,14 @@ def shown_outputs(code: str) -> tuple[dict[int, list[str]], list[str]]:
 
 @contextlib.contextmanager
 def isolated():
-    """Empty working folder, no project paths or modules, warnings as errors."""
+    """Empty working folder, no project paths or modules, warnings as errors, torch's default
+    number of threads (tests/threads.py)."""
+    from tests.threads import as_a_reader
+
     saved_path, saved_cwd = list(sys.path), os.getcwd()
     root = str(Path(__file__).resolve().parent.parent)
     hidden = {name: mod for name, mod in sys.modules.items() if name.split(".")[0] in PROJECT_MODULES}
-    with tempfile.TemporaryDirectory() as empty, warnings.catch_warnings():
+    with tempfile.TemporaryDirectory() as empty, warnings.catch_warnings(), as_a_reader():
         warnings.simplefilter("error")
         project = {"", ".", root, os.path.join(root, "tests"), os.path.join(root, "snippets")}
         sys.path[:] = [p for p in sys.path if p not in project]  # the venv's site-packages stay

@@ -51,3 +51,13 @@ def test_every_snippet_is_included_by_a_page_in_every_language(relative):
             if relative in INCLUDE.findall(page_path(DOCS, page, lang).read_text(encoding="utf-8"))
         ]
         assert including, f"snippets/{relative} is not included by any {lang} page"
+
+
+def test_the_modules_the_scheduler_keeps_together_are_those_with_a_module_scoped_fixture(request):
+    """tests/conftest.py finds them by scanning the sources; pytest knows them from the fixtures."""
+    from tests.conftest import modules_with_module_fixtures
+
+    sharing = {item.nodeid.split("::", 1)[0] for item in request.session.items
+               if any(defs[-1].scope == "module" for defs in item._fixtureinfo.name2fixturedefs.values())}
+    assert sharing <= modules_with_module_fixtures()  # (a module kept together needlessly costs nothing)
+    assert "tests/test_site/test_copy_run.py" in modules_with_module_fixtures()

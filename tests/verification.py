@@ -69,7 +69,10 @@ class Recorder:
         nodeid = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
         self.errors[nodeid] = max(self.errors.get(nodeid, 0.0), value)
 
-    def test_done(self, nodeid: str, outcome: str, cuda: bool) -> None:
+    def test_done(self, nodeid: str, outcome: str, cuda: bool, error: float | None = None) -> None:
+        """`error`: the test's largest error when it ran in another process (its report carries it)."""
+        if error is not None:
+            self.errors[nodeid] = max(self.errors.get(nodeid, 0.0), error)
         if nodeid == COPY_RUN:
             self.copy_run = outcome
             return

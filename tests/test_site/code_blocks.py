@@ -53,7 +53,10 @@ def page_files(site: Path) -> dict[tuple[str, str], Path]:
 
 
 def blocks_of(html: str, language: str, page: str) -> list[Block]:
-    soup = BeautifulSoup(html, "html.parser")
+    """The blocks of the page's article; only the article is parsed (the navigation, a third
+    of each page, holds no code)."""
+    start, end = html.find("<article"), html.find("</article>")
+    soup = BeautifulSoup(html[start:end + len("</article>")] if 0 <= start < end else "", "html.parser")
     blocks = []
     for div in soup.select("article div.highlight"):
         code = div.find("code")

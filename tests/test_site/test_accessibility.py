@@ -21,14 +21,15 @@ from tests.test_site.test_build import LANGUAGE_ROOTS, pages_of
 
 pytestmark = needs_chromium
 
-PALETTES = {"default": "light", "slate": "dark"}  # Material's scheme -> the reader's system setting
 # The palettes differ only in colour, so the dark one is checked with the rules that read colours
 # (the others give the same answer on the same markup, and would double the time).
 RULES = {
     "default": {"resultTypes": ["violations"]},
     "slate": {"resultTypes": ["violations"], "runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}},
 }
-PARALLEL = max(1, min(4, os.cpu_count() or 1))  # axe is CPU-bound: one page per core
+# axe is CPU-bound: one page per core, shared with the other test workers (pytest-xdist)
+PARALLEL = max(1, min(4, (os.cpu_count() or 1) // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))))
+SETTLED = "document.getAnimations().every(a => a.playState !== 'running')"  # no colour mid-transition
 
 
 def describe(path: str, scheme: str, violation: dict) -> str:
@@ -38,35 +39,63 @@ def describe(path: str, scheme: str, violation: dict) -> str:
     return f"{path} [{scheme}] {violation['id']} ({violation['impact']}, {len(nodes)} nodes): {where} | {why}"
 
 
+async def switch_palette(page, to: str) -> None:
+    """Material's own palette switch (the toggle's radio input), then wait out its transitions.
+    Not a click on the toggle: the pointer would stay on it, and the tooltip it shows, still
+    fading in, is a contrast failure that no reader sees at rest."""
+    target = {"slate": "__palette_1", "default": "__palette_0"}[to]
+    await page.evaluate(f"document.getElementById('{target}').click()")
+    await page.wait_for_function(f"document.body.dataset.mdColorScheme === '{to}' && {SETTLED}")
+
+
 async def violations(server: str, paths: list[str], breaking_js: str | None = None) -> dict:
-    """{(path, scheme): [axe violation, ...]} for every path in both palettes."""
+    """{(path, scheme): [axe violation, ...]} for every path in both palettes: each page is loaded
+    once, checked in the light palette, switched to the dark one with the toggle, checked again,
+    and switched back (the choice is stored, and the next page must open light)."""
     from axe_playwright_python.async_playwright import Axe
     from playwright.async_api import async_playwright
 
-    axe, found = Axe(), {}
+    axe, found, queue = Axe(), {}, list(paths)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for scheme, system_setting in PALETTES.items():
-            queue = list(paths)
 
-            async def worker():
-                # a context of its own, so that each worker's pages get a renderer process of their own;
-                # a first visit follows the system's colour scheme (mkdocs.yml: palette media queries)
-                context = await browser.new_context(color_scheme=system_setting)
-                page = await context.new_page()
-                while queue:
-                    path = queue.pop(0)
-                    await page.goto(server + path, wait_until="load")
-                    assert await page.evaluate("document.body.dataset.mdColorScheme") == scheme, path
-                    await page.wait_for_selector(".md-search[aria-label]", state="attached")  # accessibility.js ran
-                    if breaking_js:
-                        await page.evaluate(breaking_js)
-                    found[path, scheme] = (await axe.run(page, options=RULES[scheme])).response["violations"]
-                await context.close()
+        async def worker():
+            # a context of its own, so that each worker's pages get a renderer process of their own
+            context = await browser.new_context(color_scheme="light")
+            page = await context.new_page()
+            while queue:
+                path = queue.pop(0)
+                await page.goto(server + path, wait_until="load")
+                assert await page.evaluate("document.body.dataset.mdColorScheme") == "default", path
+                await page.wait_for_selector(".md-search[aria-label]", state="attached")  # accessibility.js ran
+                if breaking_js:
+                    await page.evaluate(breaking_js)
+                found[path, "default"] = (await axe.run(page, options=RULES["default"])).response["violations"]
+                await switch_palette(page, "slate")
+                found[path, "slate"] = (await axe.run(page, options=RULES["slate"])).response["violations"]
+                await switch_palette(page, "default")
+            await context.close()
 
-            await asyncio.gather(*(worker() for _ in range(PARALLEL)))
+        await asyncio.gather(*(worker() for _ in range(PARALLEL)))
         await browser.close()
     return found
+
+
+async def first_visit_schemes(server: str, path: str) -> dict[str, str]:
+    """The palette a first visit opens in, for each system colour scheme (mkdocs.yml: media queries)."""
+    from playwright.async_api import async_playwright
+
+    schemes = {}
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for system_setting in ("light", "dark"):
+            context = await browser.new_context(color_scheme=system_setting)
+            page = await context.new_page()
+            await page.goto(server + path, wait_until="load")
+            schemes[system_setting] = await page.evaluate("document.body.dataset.mdColorScheme")
+            await context.close()
+        await browser.close()
+    return schemes
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -76,6 +105,7 @@ def test_no_accessibility_violations_on_any_page_in_either_palette(built_site, l
                    for p in pages_of(built_site.site, prefix))
     assert len(paths) >= 17, paths  # home, 12 entries, 3 notebooks, the reference page
     with serving(built_site.site) as server:
+        assert asyncio.run(first_visit_schemes(server, paths[0])) == {"light": "default", "dark": "slate"}
         found = asyncio.run(violations(server, paths))
     assert len(found) == 2 * len(paths)
     problems = [describe(path, scheme, v) for (path, scheme), vs in sorted(found.items()) for v in vs]

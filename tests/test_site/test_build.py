@@ -10,7 +10,8 @@ import jupytext
 import nbformat
 from bs4 import BeautifulSoup
 
-from tests.paths import DOCS, LANGUAGES, NOTEBOOKS
+from tests.conftest import build_env, mkdocs_build
+from tests.paths import DOCS, LANGUAGES, NOTEBOOKS, ROOT
 from tests.test_site.checks import plot_alt_texts
 
 LANGUAGE_ROOTS = {lang: ("" if lang == "en" else f"{lang}/") for lang in LANGUAGES}
@@ -19,6 +20,26 @@ LANGUAGE_ROOTS = {lang: ("" if lang == "en" else f"{lang}/") for lang in LANGUAG
 def test_strict_build_has_no_warnings(built_site):
     warnings = [line for line in built_site.log.splitlines() if re.match(r"^(WARNING|ERROR)\b", line)]
     assert warnings == []
+    # nor anything a notebook's kernel logs ("Kernel is running over TCP without encryption")
+    assert "[IPKernelApp]" not in built_site.log
+
+
+def test_a_one_language_preview_builds_that_language_at_the_root_reusing_the_notebooks(built_site, tmp_path):
+    """`make dev ONLY=pt` after a build: Portuguese alone, served from the root, its glossary
+    links and search pointing at its own pages, and the notebooks the suite's build has just
+    run reused, not run again (nothing they depend on has changed)."""
+    site = tmp_path / "site"
+    build = mkdocs_build(ROOT / "mkdocs.yml", site, build_env(site, GLOSSARY_PREVIEW_LANGUAGE="pt", NOTEBOOK_EXECUTE=""))
+    assert build.returncode == 0, build.log
+    assert sorted(re.findall(r"Reused notebook (\S+) \(code", build.log)) == NOTEBOOKS
+    assert "Executed notebook" not in build.log
+    assert '<html lang="pt"' in (site / "index.html").read_text(encoding="utf-8")
+    assert not any((site / lang).exists() for lang in LANGUAGES)  # no other language, not even an empty index
+    page = site / "batch-normalization/index.html"
+    links = re.findall(r'class="glossary-term" href="([^"]+)"', page.read_text(encoding="utf-8"))
+    assert len(links) > 5 and all((page.parent / href / "index.html").resolve().is_file() for href in links), links
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["pt"] and any(doc["location"] == "batch-normalization/" for doc in index["docs"])
 
 
 def pages_of(site, prefix):

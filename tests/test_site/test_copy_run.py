@@ -122,6 +122,7 @@ def fresh_import(blocks, tmp_path_factory):
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     yield script, process
     process.kill()
+    process.communicate()  # reaped, its pipes closed (an unclosed pipe is a ResourceWarning, an error here)
 
 
 def test_tensorflow_blocks_silence_its_start_up_log_before_importing_it(blocks):

@@ -19,6 +19,7 @@ import atexit
 import functools
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -72,7 +73,7 @@ def render(fragments: list[str]) -> dict:
     result = rendered_by_node(fragments)
     if not result["errors"]:
         CACHE.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_suffix(".partial")
+        partial = entry.with_suffix(f".{os.getpid()}.partial")  # builds may run side by side (the suite's do)
         partial.write_text(json.dumps(result), encoding="utf-8")
         partial.replace(entry)
     return result

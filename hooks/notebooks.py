@@ -316,7 +316,7 @@ def store(run: nbformat.NotebookNode, name: str, key: str) -> None:
     for older in folder.glob(f"{name}-*.ipynb"):
         if re.fullmatch(rf"{re.escape(name)}-[0-9a-f]{{16}}", older.stem):
             older.unlink()
-    partial = folder / f"{name}-{key}.partial"
+    partial = folder / f"{name}-{key}.{os.getpid()}.partial"  # builds may run side by side (the suite's do)
     nbformat.write(run, partial)
     partial.replace(folder / f"{name}-{key}.ipynb")
 
@@ -386,7 +386,9 @@ def on_pre_page(page: Page, config: MkDocsConfig, files):
         notebook = with_outputs(page.file.abs_src_path)
         rendered = EXECUTED_DIR / page.file.src_uri.replace(".md", ".ipynb")
         rendered.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(notebook, rendered)
+        partial = rendered.with_suffix(f".{os.getpid()}.partial")  # another build may be reading it
+        nbformat.write(notebook, partial)
+        partial.replace(rendered)
         _pages[page.file.src_uri] = notebook
         page.file.abs_src_path = str(rendered)  # mkdocs-jupyter renders this executed copy
     return page

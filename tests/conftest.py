@@ -101,12 +101,16 @@ def shared_build_record(basetemp: Path) -> Path:
     return basetemp / "site-build.json"
 
 
+_background: list[subprocess.Popen] = []  # the build, stopped if the run ends before it does
+
+
 def build_in_background(basetemp: Path) -> None:
     """Start the one build and, when it ends, write its result where the workers look for it."""
     site_dir = basetemp / "site"
     start = time.perf_counter()
     process = subprocess.Popen(build_command(ROOT / "mkdocs.yml", site_dir), cwd=ROOT, env=build_env(site_dir),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    _background.append(process)
 
     def wait() -> None:
         log, _ = process.communicate()
@@ -229,6 +233,8 @@ def pytest_sessionfinish(session, exitstatus):
 
     if is_worker(session.config):
         return  # the controlling process sees every report: it alone writes the record
+    for process in _background:
+        process.kill()  # nothing if it has ended (a run stopped early, or selecting no site test that waits)
     RECORDER.write()  # .cache/verification.json, shown under each example by the next build
     # A GPU machine that ran no CUDA case would report CPU results as if they covered CUDA.
     if gpu_present() and not _CUDA_SEEN.get("passed"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import jupytext
@@ -11,7 +12,7 @@ import nbformat
 from bs4 import BeautifulSoup
 
 from tests.conftest import build_env, mkdocs_build
-from tests.paths import DOCS, LANGUAGES, NOTEBOOKS, ROOT
+from tests.paths import DOCS, LANGUAGES, NOTEBOOKS, ROOT, SNIPPETS
 from tests.test_site.checks import plot_alt_texts
 
 LANGUAGE_ROOTS = {lang: ("" if lang == "en" else f"{lang}/") for lang in LANGUAGES}
@@ -202,3 +203,27 @@ def test_notebook_pages_share_one_trimmed_stylesheet_instead_of_inline_css(built
         assert inline < 8_000, f"{page}: {inline} bytes of inline CSS"
         link = re.search(r'<link rel="stylesheet" href="([^"]*jupyter\.css)">', html).group(1)
         assert (page.parent / link).resolve() == sheet.resolve(), page
+
+
+def test_the_search_index_reads_code_blocks_as_it_would_with_their_highlighting():
+    """hooks/search_per_language.py hands Material's search plugin each code block without its
+    Pygments markup, to spare its parser: the index must hold exactly what it held before."""
+    import markdown
+    from material.plugins.search.plugin import SearchIndex
+
+    from hooks.search_per_language import plain_code
+
+    code = (SNIPPETS / "pytorch/layer_norm.py").read_text(encoding="utf-8")
+    html = markdown.markdown(f"# Title\n\nSome text.\n\n```python\n{code}```\n\n## Next {{ #next }}\n\n`x = 1` and more.\n",
+                             extensions=["attr_list", "toc", "pymdownx.superfences", "pymdownx.highlight"],
+                             extension_configs={"pymdownx.highlight": {"anchor_linenums": True}})
+    plain = plain_code(html)
+    assert html.count("<span") > 100 and plain.count("<span") == 0 and "<pre><code>" not in html  # it did strip
+
+    def indexed(content: str) -> list[dict]:
+        index = SearchIndex()
+        index.add_entry_from_context(SimpleNamespace(content=content, meta={}, toc=[], url="page/"))
+        return index.entries
+
+    assert indexed(plain) == indexed(html)
+    assert "nn.LayerNorm" in indexed(html)[0]["text"]

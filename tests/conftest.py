@@ -33,6 +33,9 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     from tests import threads
 
     threads.one_per_worker()  # the workers share the cores (tests/threads.py)
+    # and, on a CUDA machine, the GPU: TensorFlow would otherwise reserve all its memory in the
+    # first worker that touches it (read when TensorFlow starts its GPU, which has not happened yet)
+    os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
 
 
 @dataclass
